@@ -1,0 +1,41 @@
+package io.tollgate.policy.ratelimit;
+
+import java.util.List;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import reactor.core.publisher.Mono;
+
+/** The shared store: one EVALSHA of ratelimit.lua per request, time taken from the Redis server. */
+public final class RedisRateLimitStore implements RateLimitStore {
+
+	/** Classpath location of the script (packaged from redis/lua). */
+	public static final String SCRIPT_LOCATION = "META-INF/tollgate/lua/ratelimit.lua";
+
+	@SuppressWarnings("rawtypes")
+	private final RedisScript<List> script;
+
+	private final ReactiveStringRedisTemplate redis;
+
+	public RedisRateLimitStore(ReactiveStringRedisTemplate redis) {
+		this.redis = redis;
+		this.script = RedisScript.of(new ClassPathResource(SCRIPT_LOCATION), List.class);
+	}
+
+	@Override
+	public Mono<RateLimitDecision> consume(RateLimitPolicy policy, String callerKey) {
+		int limits = policy.limits().size();
+		return redis.execute(script, policy.keys(callerKey), policy.scriptArgs())
+			.collectList()
+			.map(reply -> RateLimitDecision.fromScript(flatten(reply), limits, RateLimitDecision.Source.SHARED));
+	}
+
+	/** The executor may emit the multi-bulk reply as one list or element by element. */
+	private static List<?> flatten(List<?> reply) {
+		if (reply.size() == 1 && reply.get(0) instanceof List<?> inner) {
+			return inner;
+		}
+		return reply;
+	}
+}
