@@ -1,0 +1,291 @@
+package io.tollgate.policy.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.SlotHash;
+import io.tollgate.testsupport.redis.RedisExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.core.io.ClassPathResource;
+
+/** ratelimit.lua and ratelimit-heartbeat.lua against a real redis-server. */
+class RateLimitScriptTest {
+
+	@RegisterExtension
+	static final RedisExtension redis = RedisExtension.standalone();
+
+	static RedisFixture r;
+
+	static RedisRateLimitStore store;
+
+	static String script;
+
+	@BeforeAll
+	static void connect() throws Exception {
+		r = RedisFixture.of(redis);
+		store = new RedisRateLimitStore(r.template);
+		script = new ClassPathResource(RedisRateLimitStore.SCRIPT_LOCATION).getContentAsString(StandardCharsets.UTF_8);
+	}
+
+	@AfterAll
+	static void close() {
+		r.close();
+	}
+
+	@BeforeEach
+	void flush() {
+		redis.flushAll();
+	}
+
+	static RateLimitPolicy policy(Algorithm algorithm, String limits) {
+		return policy(algorithm, limits, 1);
+	}
+
+	static RateLimitPolicy policy(Algorithm algorithm, String limits, long cost) {
+		return new RateLimitPolicy("test", algorithm, LimitParser.parse(limits), cost, OnStoreFailure.DENY);
+	}
+
+	static RateLimitDecision consume(RateLimitPolicy policy, String caller) {
+		return store.consume(policy, caller).block();
+	}
+
+	/** Runs the script directly (for arguments the policy would refuse). */
+	static List<Long> eval(List<String> keys, String... args) {
+		List<Object> reply = r.cmd.eval(script, ScriptOutputType.MULTI, keys.toArray(String[]::new), args);
+		List<Long> out = new ArrayList<>();
+		reply.forEach(o -> out.add((Long) o));
+		return out;
+	}
+
+	@ParameterizedTest
+	@EnumSource(Algorithm.class)
+	void whenRequestsReachExactlyTheLimit_thenTheLastIsAdmittedAndTheNextRefused(Algorithm algorithm) {
+		RateLimitPolicy p = policy(algorithm, "5/1h");
+		for (int i = 4; i >= 0; i--) {
+			RateLimitDecision d = consume(p, "alice");
+			assertThat(d.allowed()).isTrue();
+			assertThat(d.remaining(0)).isEqualTo(i);
+			assertThat(d.source()).isEqualTo(RateLimitDecision.Source.SHARED);
+		}
+		RateLimitDecision refused = consume(p, "alice");
+		assertThat(refused.allowed()).isFalse();
+		assertThat(refused.remaining(0)).isZero();
+		assertThat(refused.retryAfterMillis()).isPositive();
+		// another caller has its own counters
+		assertThat(consume(p, "bob").allowed()).isTrue();
+	}
+
+	@Test
+	void whenGcraBucketIsEmpty_thenRetryAfterIsOneEmissionInterval() {
+		RateLimitPolicy p = policy(Algorithm.GCRA, "5/10s");
+		for (int i = 0; i < 5; i++) {
+			consume(p, "alice");
+		}
+		RateLimitDecision refused = consume(p, "alice");
+		assertThat(refused.allowed()).isFalse();
+		assertThat(refused.retryAfterMillis()).isBetween(1800L, 2000L);
+		assertThat(refused.resetMillis(0)).isBetween(9800L, 10000L);
+	}
+
+	@Test
+	void whenGcraTimePasses_thenUnitsComeBackAtTheSustainedRate() throws Exception {
+		RateLimitPolicy p = policy(Algorithm.GCRA, "10/1s");
+		for (int i = 0; i < 10; i++) {
+			assertThat(consume(p, "alice").allowed()).isTrue();
+		}
+		assertThat(consume(p, "alice").allowed()).isFalse();
+		Thread.sleep(250);
+		assertThat(consume(p, "alice").allowed()).isTrue();
+		assertThat(consume(p, "alice").allowed()).isTrue();
+		RateLimitDecision third = consume(p, "alice");
+		assertThat(third.allowed()).isFalse();
+		Thread.sleep(third.retryAfterMillis());
+		assertThat(consume(p, "alice").allowed()).isTrue();
+	}
+
+	@Test
+	void whenCostIsTwo_thenEachRequestConsumesTwoUnits() {
+		RateLimitPolicy p = policy(Algorithm.GCRA, "5/10s", 2);
+		assertThat(consume(p, "alice").remaining(0)).isEqualTo(3);
+		assertThat(consume(p, "alice").remaining(0)).isEqualTo(1);
+		RateLimitDecision refused = consume(p, "alice");
+		assertThat(refused.allowed()).isFalse();
+		assertThat(refused.remaining(0)).isEqualTo(1);
+		assertThat(refused.retryAfterMillis()).isBetween(1800L, 2000L);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Algorithm.class)
+	void whenCostExceedsTheLimit_thenRefusedForeverAndNothingIsConsumed(Algorithm algorithm) {
+		List<Long> reply = eval(List.of("k"), "6", algorithm.scriptCode(), "5", "60000");
+		assertThat(reply.get(0)).isZero();
+		assertThat(reply.get(1)).isZero();
+		assertThat(reply.get(2)).as("remaining").isEqualTo(5);
+		assertThat(reply.get(4)).as("retry-after").isEqualTo(-1);
+		assertThat(r.cmd.exists("k")).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Algorithm.class)
+	void whenOneLimitRefuses_thenNoLimitIsConsumed(Algorithm algorithm) {
+		RateLimitPolicy p = policy(algorithm, "10/1h, 2/1h");
+		assertThat(consume(p, "alice").allowed()).isTrue();
+		assertThat(consume(p, "alice").allowed()).isTrue();
+		String before = r.cmd.get(p.keys("alice").get(0));
+		for (int i = 0; i < 3; i++) {
+			RateLimitDecision refused = consume(p, "alice");
+			assertThat(refused.allowed()).isFalse();
+			assertThat(refused.limitAllowed(0)).isTrue();
+			assertThat(refused.limitAllowed(1)).isFalse();
+			assertThat(refused.remaining(0)).isEqualTo(8);
+			assertThat(refused.bindingLimit()).isEqualTo(1);
+		}
+		assertThat(r.cmd.get(p.keys("alice").get(0))).isEqualTo(before);
+	}
+
+	@Test
+	void whenFixedWindowEnds_thenTheCountStartsAgainAtTheUtcAlignedEdge() throws Exception {
+		RateLimitPolicy p = policy(Algorithm.FIXED_WINDOW, "3/500ms");
+		r.sleepUntilWindowOffset(500, 30);
+		for (int i = 0; i < 3; i++) {
+			assertThat(consume(p, "alice").allowed()).isTrue();
+		}
+		double now = r.nowMillis();
+		double edge = Math.floor(now / 500) * 500 + 500;
+		RateLimitDecision refused = consume(p, "alice");
+		assertThat(refused.allowed()).isFalse();
+		assertThat((double) refused.retryAfterMillis()).isBetween(edge - now - 20, edge - now + 1);
+		assertThat(refused.resetMillis(0)).isEqualTo(refused.retryAfterMillis());
+		Thread.sleep(refused.retryAfterMillis() + 5);
+		RateLimitDecision next = consume(p, "alice");
+		assertThat(next.allowed()).isTrue();
+		assertThat(next.remaining(0)).isEqualTo(2);
+	}
+
+	@Test
+	void whenFixedWindowIsOneDay_thenItEndsAtUtcMidnight() {
+		RateLimitPolicy p = policy(Algorithm.FIXED_WINDOW, "100/1d");
+		double now = r.nowMillis();
+		RateLimitDecision d = consume(p, "alice");
+		long midnight = (long) (Math.floor(now / 86_400_000d) + 1) * 86_400_000L;
+		assertThat((double) d.resetMillis(0)).isBetween(midnight - now - 50, midnight - now + 1);
+		assertThat(r.cmd.pttl(p.keys("alice").get(0))).isBetween(d.resetMillis(0) - 50, d.resetMillis(0) + 1);
+	}
+
+	@Test
+	void whenFixedWindowIsOneCalendarMonth_thenItRunsFromTheFirstToTheFirstOfNextMonthUtc() {
+		RateLimitPolicy p = policy(Algorithm.FIXED_WINDOW, "1000/1mo");
+		double now = r.nowMillis();
+		RateLimitDecision d = consume(p, "alice");
+		YearMonth month = YearMonth.from(Instant.ofEpochMilli((long) now).atOffset(ZoneOffset.UTC));
+		long start = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+		long end = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+		assertThat((double) d.resetMillis(0)).isBetween(end - now - 50, end - now + 1);
+		assertThat(r.cmd.get(p.keys("alice").get(0))).isEqualTo(start + ":1");
+		assertThat(d.remaining(0)).isEqualTo(999);
+		// the Java fallback computes the same window
+		assertThat(LocalRateLimitStore.window(p.limits().get(0), (long) now)).containsExactly(start, end);
+	}
+
+	@Test
+	void whenAQuarterIsConfigured_thenWindowsAlignToCalendarQuarters() {
+		RateLimitPolicy p = policy(Algorithm.FIXED_WINDOW, "1000/3mo");
+		double now = r.nowMillis();
+		consume(p, "alice");
+		YearMonth month = YearMonth.from(Instant.ofEpochMilli((long) now).atOffset(ZoneOffset.UTC));
+		YearMonth quarter = month.withMonth((month.getMonthValue() - 1) / 3 * 3 + 1);
+		long start = quarter.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+		assertThat(r.cmd.get(p.keys("alice").get(0))).isEqualTo(start + ":1");
+	}
+
+	@Test
+	void whenSlidingWindowFollowsAFullWindow_thenThePreviousCountIsWeightedByItsOverlap() throws Exception {
+		RateLimitPolicy p = policy(Algorithm.SLIDING_WINDOW, "10/1s");
+		String key = p.keys("alice").get(0);
+		// 300 ms into a window whose predecessor admitted all 10: the estimate is 10 * 0.7 = 7, so 3 fit
+		r.sleepUntilWindowOffset(1000, 300);
+		long ws = (long) Math.floor(r.nowMillis() / 1000) * 1000;
+		r.cmd.set(key, (ws - 1000) + ":10:0");
+		int admitted = 0;
+		RateLimitDecision d;
+		while ((d = consume(p, "alice")).allowed()) {
+			admitted++;
+		}
+		assertThat(admitted).isEqualTo(3);
+		double elapsed = r.nowMillis() - ws;
+		// admitted again once 10 * (1 - e) + 3 + 1 <= 10, i.e. at e = 400 ms
+		assertThat((double) d.retryAfterMillis()).isBetween(400 - elapsed - 5, 400 - elapsed + 30);
+		Thread.sleep(d.retryAfterMillis() + 5);
+		assertThat(consume(p, "alice").allowed()).isTrue();
+	}
+
+	@Test
+	void whenSlidingWindowIsFull_thenRetryAfterPointsIntoTheNextWindow() throws Exception {
+		RateLimitPolicy p = policy(Algorithm.SLIDING_WINDOW, "4/1s");
+		r.sleepUntilWindowOffset(1000, 20);
+		for (int i = 0; i < 4; i++) {
+			assertThat(consume(p, "alice").allowed()).isTrue();
+		}
+		double now = r.nowMillis();
+		double ws = Math.floor(now / 1000) * 1000;
+		RateLimitDecision refused = consume(p, "alice");
+		assertThat(refused.allowed()).isFalse();
+		// next window: 4 * (1 - e) + 1 <= 4 from e = 250 ms
+		assertThat((double) refused.retryAfterMillis()).isBetween(ws + 1250 - now - 20, ws + 1250 - now + 1);
+	}
+
+	@Test
+	void whenKeysAreWritten_thenTheyExpireOnceIdle() throws Exception {
+		RateLimitPolicy gcra = policy(Algorithm.GCRA, "10/1s");
+		RateLimitPolicy fixed = policy(Algorithm.FIXED_WINDOW, "5/300ms");
+		RateLimitPolicy sliding = policy(Algorithm.SLIDING_WINDOW, "5/200ms");
+		consume(gcra, "alice");
+		consume(fixed, "alice");
+		consume(sliding, "alice");
+		assertThat(r.cmd.pttl(gcra.keys("alice").get(0))).isBetween(1L, 100L);
+		assertThat(r.cmd.pttl(fixed.keys("alice").get(0))).isBetween(1L, 300L);
+		assertThat(r.cmd.pttl(sliding.keys("alice").get(0))).isBetween(1L, 400L);
+		Thread.sleep(450);
+		assertThat(r.cmd.keys("tollgate:rl:*")).isEmpty();
+	}
+
+	@Test
+	void whenACallerHasSeveralLimits_thenTheKeysAreExactAndShareOneClusterSlot() {
+		RateLimitPolicy p = new RateLimitPolicy("orders-api", Algorithm.GCRA, LimitParser.parse("100/1s; 2000/1m"), 1,
+				OnStoreFailure.LOCAL);
+		consume(p, "principal:alice");
+		assertThat(r.cmd.keys("*")).containsExactlyInAnyOrder("tollgate:rl:{orders-api:principal:alice}:gcra:100-per-1s",
+				"tollgate:rl:{orders-api:principal:alice}:gcra:2000-per-1m");
+		assertThat(SlotHash.getSlot("tollgate:rl:{orders-api:principal:alice}:gcra:100-per-1s"))
+			.isEqualTo(SlotHash.getSlot("tollgate:rl:{orders-api:principal:alice}:gcra:2000-per-1m"));
+	}
+
+	@Test
+	void whenReplicasBeat_thenTheHeartbeatCountsOnlyLiveOnes() throws Exception {
+		String hb = new ClassPathResource("META-INF/tollgate/lua/ratelimit-heartbeat.lua")
+			.getContentAsString(StandardCharsets.UTF_8);
+		String[] key = { ReplicaHeartbeat.KEY };
+		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "300")).isEqualTo(1);
+		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r2", "300")).isEqualTo(2);
+		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "300")).isEqualTo(2);
+		assertThat(r.cmd.pttl(ReplicaHeartbeat.KEY)).isBetween(1L, 300L);
+		Thread.sleep(200);
+		r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "300");
+		Thread.sleep(150);
+		// r2 was last seen 350 ms ago
+		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "300")).isEqualTo(1);
+	}
+}
