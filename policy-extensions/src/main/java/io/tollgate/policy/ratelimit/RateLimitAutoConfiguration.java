@@ -1,6 +1,5 @@
 package io.tollgate.policy.ratelimit;
 
-import java.util.List;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,19 +11,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /** Wires the {@code ClusterRateLimit} filter: Redis store, breaker, local fallback, heartbeat, metrics, health. */
 @AutoConfiguration(after = DataRedisReactiveAutoConfiguration.class,
-		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+			"io.tollgate.policy.net.NetAutoConfiguration" })
 @ConditionalOnClass({ AbstractGatewayFilterFactory.class, ReactiveStringRedisTemplate.class })
 @ConditionalOnBean(ReactiveStringRedisTemplate.class)
 @EnableConfigurationProperties(RateLimitProperties.class)
@@ -44,7 +41,7 @@ public class RateLimitAutoConfiguration {
 	@Bean
 	StoreBreaker rateLimitStoreBreaker(RateLimitProperties properties) {
 		properties.validate();
-		return new StoreBreaker(properties.getFailureThreshold(), properties.getBackoff());
+		return StoreBreaker.awaitingFirstSuccess(properties.getFailureThreshold(), properties.getBackoff());
 	}
 
 	@Bean
@@ -71,11 +68,8 @@ public class RateLimitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ClusterRateLimitGatewayFilterFactory clusterRateLimitGatewayFilterFactory(FailoverRateLimitStore store,
-			ObjectProvider<TrustedProxies> proxies, RateLimitMetrics metrics, Environment environment) {
-		TrustedProxies trusted = proxies.getIfAvailable(() -> TrustedProxies.of(Binder.get(environment)
-			.bind("tollgate.trusted-proxies", Bindable.listOf(String.class))
-			.orElse(List.of())));
-		return new ClusterRateLimitGatewayFilterFactory(store, trusted, metrics);
+			ObjectProvider<TrustedProxies> proxies, RateLimitMetrics metrics) {
+		return new ClusterRateLimitGatewayFilterFactory(store, proxies.getIfAvailable(TrustedProxies::none), metrics);
 	}
 
 	@Configuration(proxyBeanMethods = false)

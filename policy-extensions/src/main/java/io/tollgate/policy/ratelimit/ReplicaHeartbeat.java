@@ -14,6 +14,8 @@ import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Announces this replica in Redis every {@code interval} and learns how many replicas are live, which the local
@@ -47,6 +49,8 @@ public final class ReplicaHeartbeat implements SmartLifecycle {
 
 	private volatile Disposable running;
 
+	private volatile Scheduler scheduler;
+
 	public ReplicaHeartbeat(ReactiveStringRedisTemplate redis, FailoverRateLimitStore store, LiveReplicas liveReplicas,
 			String replicaId, Duration interval, Duration expiry, Duration timeout) {
 		this.redis = redis;
@@ -59,9 +63,17 @@ public final class ReplicaHeartbeat implements SmartLifecycle {
 		this.args = List.of(replicaId, Long.toString(expiry.toMillis()));
 	}
 
+	/** Before the web server starts taking requests, after it has drained them on shutdown. */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 2048;
+	}
+
 	@Override
 	public void start() {
-		running = Flux.interval(Duration.ZERO, interval)
+		// own thread: the first connect may block, and must not hold an event loop or a parallel (timer) worker
+		scheduler = Schedulers.newSingle("tollgate-ratelimit-heartbeat", true);
+		running = Flux.interval(Duration.ZERO, interval, scheduler)
 			.onBackpressureDrop()
 			.concatMap(tick -> beat(), 1)
 			.subscribe(null, error -> log.error("Rate-limit heartbeat stopped", error));
@@ -87,6 +99,10 @@ public final class ReplicaHeartbeat implements SmartLifecycle {
 		running = null;
 		if (d != null) {
 			d.dispose();
+		}
+		Scheduler s = scheduler;
+		if (s != null) {
+			s.dispose();
 		}
 		redis.opsForZSet()
 			.remove(KEY, replicaId)

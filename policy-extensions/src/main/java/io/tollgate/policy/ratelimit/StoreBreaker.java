@@ -7,6 +7,10 @@ import java.util.function.LongSupplier;
 /**
  * Keeps a dead or blackholed store off the request path: after {@code threshold} consecutive failures the store is
  * skipped for {@code backoff}; then one caller at a time is let through as a probe until one succeeds.
+ * <p>
+ * A breaker created {@linkplain #awaitingFirstSuccess awaiting its first success} keeps requests off the store until
+ * something else (the heartbeat) has reached it once: opening the very first connection can block the calling thread,
+ * which must never be an event loop.
  */
 public final class StoreBreaker {
 
@@ -31,18 +35,32 @@ public final class StoreBreaker {
 	/** When OPEN: the nano time after which the next caller may probe; Long.MIN_VALUE when CLOSED. */
 	private final AtomicLong retryAt = new AtomicLong(Long.MIN_VALUE);
 
+	private volatile boolean reachedOnce;
+
 	public StoreBreaker(int threshold, java.time.Duration backoff) {
 		this(threshold, backoff, System::nanoTime);
+		this.reachedOnce = true;
 	}
 
 	StoreBreaker(int threshold, java.time.Duration backoff, LongSupplier nanoClock) {
 		this.threshold = threshold;
 		this.backoffNanos = backoff.toNanos();
 		this.nanoClock = nanoClock;
+		this.reachedOnce = true;
+	}
+
+	/** A breaker that lets no request through before the first {@link #onSuccess()}. */
+	public static StoreBreaker awaitingFirstSuccess(int threshold, java.time.Duration backoff) {
+		StoreBreaker breaker = new StoreBreaker(threshold, backoff, System::nanoTime);
+		breaker.reachedOnce = false;
+		return breaker;
 	}
 
 	/** True when this caller should use the store (always when closed; one probe per backoff when open). */
 	public boolean tryAcquire() {
+		if (!reachedOnce) {
+			return false;
+		}
 		long at = retryAt.get();
 		if (at == Long.MIN_VALUE) {
 			return true;
@@ -53,6 +71,7 @@ public final class StoreBreaker {
 	}
 
 	public void onSuccess() {
+		reachedOnce = true;
 		failures.set(0);
 		if (retryAt.get() != Long.MIN_VALUE) {
 			retryAt.set(Long.MIN_VALUE);
@@ -70,7 +89,7 @@ public final class StoreBreaker {
 	}
 
 	public State state() {
-		return retryAt.get() == Long.MIN_VALUE ? State.CLOSED : State.OPEN;
+		return reachedOnce && retryAt.get() == Long.MIN_VALUE ? State.CLOSED : State.OPEN;
 	}
 
 	public int consecutiveFailures() {
