@@ -56,9 +56,9 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
 
     private final ECKey ecKey = KeyPairs.generateEc("ec-1");
 
-    private final RSAKey encKey = generateEncKey();
+    private final RSAKey encKey = SharedKeys.ENC;
 
-    private final KeyPairs attackerKeys = KeyPairs.generate("attacker-rsa", "attacker-ec");
+    private final KeyPairs attackerKeys = SharedKeys.ATTACKER;
 
     private final AtomicLong jwksRequests = new AtomicLong();
 
@@ -89,12 +89,20 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
         rsaKeys.add(currentRsa);
     }
 
-    private static RSAKey generateEncKey() {
-        try {
-            return new RSAKeyGenerator(2048).keyID("enc-1").keyUse(KeyUse.ENCRYPTION).generate();
-        }
-        catch (JOSEException e) {
-            throw new IllegalStateException(e);
+    /** Keys that need not differ between providers, generated once per JVM (RSA generation is slow). */
+    private static final class SharedKeys {
+
+        static final RSAKey ENC = generateEncKey();
+
+        static final KeyPairs ATTACKER = KeyPairs.generate("attacker-rsa", "attacker-ec");
+
+        private static RSAKey generateEncKey() {
+            try {
+                return new RSAKeyGenerator(2048).keyID("enc-1").keyUse(KeyUse.ENCRYPTION).generate();
+            }
+            catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -144,7 +152,7 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
     public synchronized void close() {
         stop();
         if (loops != null) {
-            loops.disposeLater().block(Duration.ofSeconds(5));
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
             loops = null;
         }
         ownerContextId = null;
@@ -287,6 +295,11 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
     /** The RSA key signing RS* tokens now (private JWK). */
     public RSAKey rsaKey() {
         return currentRsa;
+    }
+
+    /** The published {@code use: enc} RSA key (private JWK), to prove encryption keys never verify signatures. */
+    public RSAKey encKey() {
+        return encKey;
     }
 
     /** The EC key ("ec-1") signing ES256 tokens (private JWK). */

@@ -112,7 +112,7 @@ public final class TestUpstream implements BeforeAllCallback, AfterAllCallback, 
     public synchronized void close() {
         stop();
         if (loops != null) {
-            loops.disposeLater().block(Duration.ofSeconds(5));
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
             loops = null;
         }
         ownerContextId = null;
