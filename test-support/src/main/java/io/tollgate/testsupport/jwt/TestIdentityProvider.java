@@ -12,6 +12,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tollgate.testsupport.internal.FreePorts;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -133,10 +134,28 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
         if (loops == null) {
             loops = LoopResources.create("test-idp", 1, 1, true);
         }
-        server = HttpServer.create().host("127.0.0.1").port(port).runOn(loops).handle(this::handle)
-                .bindNow(Duration.ofSeconds(10));
+        server = port != 0 ? bind(port) : bindOnFreshPort();
         port = server.port();
         return this;
+    }
+
+    // Ports from FreePorts (outside the ephemeral range), so a restart on the same port does not race outgoing sockets.
+    private DisposableServer bindOnFreshPort() {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return bind(FreePorts.pick());
+            }
+            catch (RuntimeException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private DisposableServer bind(int p) {
+        return HttpServer.create().host("127.0.0.1").port(p).runOn(loops).handle(this::handle)
+                .bindNow(Duration.ofSeconds(10));
     }
 
     /** Unbinds the server (connections then get refused); {@link #start()} binds the same port again. */
