@@ -151,6 +151,16 @@ class TestIdentityProviderTest {
     }
 
     @Test
+    void whenSignedWithThePublishedEncryptionKey_thenSignatureChecksOutButKeyUseForbidsIt() throws Exception {
+        String token = idp.tokenBuilder().subject("x").signedWith(idp.encKey()).sign();
+        assertThat(SignedJWT.parse(token).getHeader().getKeyID()).isEqualTo("enc-1");
+        JWKSet jwks = fetchJwks();
+        assertThat(SignedJWT.parse(token).verify(new com.nimbusds.jose.crypto.RSASSAVerifier(
+                jwks.getKeyByKeyId("enc-1").toRSAKey()))).isTrue();
+        assertThatThrownBy(() -> verify(token, jwks)).isInstanceOf(BadJOSEException.class);
+    }
+
+    @Test
     void whenRotated_thenNewKidSignsAndOldKeysStayPublishedUnlessDropped() throws Exception {
         TestIdentityProvider own = new TestIdentityProvider().start();
         try {
