@@ -2,6 +2,7 @@ package io.tollgate.testsupport.internal;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Kills every process the harness started when the JVM exits, so a test run that dies or forgets {@code close()} does not
@@ -12,11 +13,22 @@ public final class Reaper {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "tollgate-test-process-reaper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(Reaper::killAll, "tollgate-test-process-reaper"));
     }
 
     private Reaper() {
+    }
+
+    private static void killAll() {
+        LIVE.forEach(Process::destroyForcibly);
+        for (Process process : LIVE) {
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     /** Registers a process to be killed at JVM exit. */
