@@ -1,0 +1,34 @@
+package io.tollgate.gateway.ratelimit;
+
+import io.tollgate.testsupport.jwt.TestIdentityProvider;
+import io.tollgate.testsupport.redis.RedisExtension;
+import io.tollgate.testsupport.upstream.TestUpstream;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The suite on three replicas sharing one standalone Redis. */
+class ClusterRateLimitStandaloneTest extends ClusterRateLimitSuite {
+
+	@RegisterExtension
+	static final RedisExtension redis = RedisExtension.standalone();
+
+	@RegisterExtension
+	static final TestIdentityProvider idp = new TestIdentityProvider();
+
+	@RegisterExtension
+	static final TestUpstream upstream = new TestUpstream();
+
+	@Override
+	RedisExtension redis() {
+		return redis;
+	}
+
+	@Override
+	TestIdentityProvider idp() {
+		return idp;
+	}
+
+	@Override
+	TestUpstream upstream() {
+		return upstream;
+	}
+}
