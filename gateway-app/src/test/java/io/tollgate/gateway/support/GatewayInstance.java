@@ -116,9 +116,9 @@ public final class GatewayInstance implements AutoCloseable {
 			for (int i = 0; i < routes.size(); i++) {
 				all.putAll(routes.get(i).properties("spring.cloud.gateway.server.webflux.routes[" + i + "]"));
 			}
-			ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TollgateApplication.class)
-				.properties(all)
-				.run();
+			// command-line arguments: they override application.yml (default properties would not)
+			String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+			ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TollgateApplication.class).run(args);
 			return new GatewayInstance(ctx);
 		}
 	}

@@ -5,6 +5,7 @@ public final class ReaperProbe {
 
     public static void main(String[] args) throws Exception {
         RedisExtension redis = RedisExtension.standalone().startNow();
+        System.out.println("DIR " + redis.describe().substring(redis.describe().lastIndexOf(" in ") + 4));
         System.out.println("PORT " + redis.port());
         System.out.flush();
         // the parent checks Redis answers, then says "exit" on stdin or sends SIGTERM
