@@ -5,8 +5,11 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.tollgate.policy.redis.OutageLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,6 +17,8 @@ import reactor.core.publisher.Mono;
  * or is being skipped, the policy's {@link OnStoreFailure} decides. Each fallback mode logs once per outage.
  */
 public final class FailoverRateLimitStore implements RateLimitStore {
+
+	private static final Logger log = LoggerFactory.getLogger(FailoverRateLimitStore.class);
 
 	private final RateLimitStore shared;
 
@@ -25,7 +30,10 @@ public final class FailoverRateLimitStore implements RateLimitStore {
 
 	private final RateLimitMetrics metrics;
 
-	private final Map<OnStoreFailure, OutageLog> outages = new EnumMap<>(OnStoreFailure.class);
+	private final OutageLog outage = new OutageLog("Rate-limit store (Redis)");
+
+	/** Whether the choice of each fallback mode was logged in the current outage. */
+	private final Map<OnStoreFailure, AtomicBoolean> choiceLogged = new EnumMap<>(OnStoreFailure.class);
 
 	public FailoverRateLimitStore(RateLimitStore shared, LocalRateLimitStore local, StoreBreaker breaker,
 			Duration timeout, RateLimitMetrics metrics) {
@@ -35,17 +43,14 @@ public final class FailoverRateLimitStore implements RateLimitStore {
 		this.timeout = timeout;
 		this.metrics = metrics;
 		for (OnStoreFailure mode : OnStoreFailure.values()) {
-			outages.put(mode, new OutageLog("Rate-limit store (Redis)"));
+			choiceLogged.put(mode, new AtomicBoolean());
 		}
 	}
 
 	@Override
 	public Mono<RateLimitDecision> consume(RateLimitPolicy policy, String callerKey) {
 		if (!breaker.tryAcquire()) {
-			OutageLog outage = outages.get(policy.onStoreFailure());
-			if (!outage.isDown()) {
-				outage.failed(new IllegalStateException("store breaker open"), consequence(policy.onStoreFailure()));
-			}
+			logChoice(policy.onStoreFailure());
 			return fallback(policy, callerKey);
 		}
 		long start = System.nanoTime();
@@ -58,7 +63,8 @@ public final class FailoverRateLimitStore implements RateLimitStore {
 			.doOnError(error -> {
 				metrics.storeErrors().increment();
 				breaker.onFailure();
-				outages.get(policy.onStoreFailure()).failed(error, consequence(policy.onStoreFailure()));
+				outage.failed(error, "limited routes use their on-store-failure fallback");
+				logChoice(policy.onStoreFailure());
 			})
 			.onErrorResume(error -> fallback(policy, callerKey));
 	}
@@ -66,8 +72,18 @@ public final class FailoverRateLimitStore implements RateLimitStore {
 	/** Called on every answer of the store (requests and heartbeats). */
 	public void succeeded() {
 		breaker.onSuccess();
-		for (OutageLog log : outages.values()) {
-			log.succeeded();
+		outage.succeeded();
+		for (AtomicBoolean logged : choiceLogged.values()) {
+			if (logged.get()) {
+				logged.set(false);
+			}
+		}
+	}
+
+	private void logChoice(OnStoreFailure mode) {
+		AtomicBoolean logged = choiceLogged.get(mode);
+		if (!logged.get() && logged.compareAndSet(false, true)) {
+			log.warn("Rate-limit store unavailable: {}", consequence(mode));
 		}
 	}
 

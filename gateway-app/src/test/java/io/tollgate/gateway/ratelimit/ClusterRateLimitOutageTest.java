@@ -1,0 +1,171 @@
+package io.tollgate.gateway.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tollgate.policy.ratelimit.RateLimitMetrics;
+import io.tollgate.policy.ratelimit.ReplicaHeartbeat;
+import io.tollgate.policy.ratelimit.StoreBreaker;
+import io.tollgate.testsupport.net.TcpProxy;
+import io.tollgate.testsupport.redis.RedisExtension;
+import io.tollgate.testsupport.upstream.TestUpstream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Redis killed, restarted and slowed under running gateways. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterRateLimitOutageTest {
+
+	@RegisterExtension
+	static final RedisExtension redis = RedisExtension.standalone();
+
+	@RegisterExtension
+	static final TestUpstream upstream = new TestUpstream();
+
+	final List<Replica> replicas = new ArrayList<>();
+
+	TcpProxy proxy;
+
+	Replica slowGateway;
+
+	static List<LimitedRoute> routes() {
+		return List.of(LimitedRoute.of("local", "10/10m", "ip"),
+				LimitedRoute.of("allow", "2/10m", "ip").arg("on-store-failure", "allow"),
+				LimitedRoute.of("deny", "2/10m", "ip").arg("on-store-failure", "deny"),
+				LimitedRoute.of("slow", "1000/1m", "ip"));
+	}
+
+	@BeforeAll
+	void start() {
+		for (int i = 0; i < 2; i++) {
+			replicas.add(Replica.builder()
+				.redis(redis)
+				.property("tollgate.ratelimit.replica-id", "outage-" + i)
+				.routes(upstream.uri().toString(), routes())
+				.start());
+		}
+		proxy = TcpProxy.to(redis.port());
+		slowGateway = Replica.builder()
+			.redisUrl("redis://" + proxy.host() + ":" + proxy.port())
+			.routes(upstream.uri().toString(), routes())
+			.start();
+		List<Replica> all = new ArrayList<>(replicas);
+		all.add(slowGateway);
+		ClusterRateLimitSuite.awaitShared(all);
+	}
+
+	@AfterAll
+	void stop() {
+		replicas.forEach(Replica::close);
+		if (slowGateway != null) {
+			slowGateway.close();
+		}
+		if (proxy != null) {
+			proxy.close();
+		}
+	}
+
+	String url(int replica, String path) {
+		return replicas.get(replica % replicas.size()).baseUrl() + path;
+	}
+
+	@Test
+	void whenRedisIsKilledAndRestarted_thenFallbacksServeAndSharedLimitingResumesByItself() throws Exception {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (replicas.get(0).bean(ReplicaHeartbeat.class).liveReplicas() < 3
+				|| replicas.get(1).bean(ReplicaHeartbeat.class).liveReplicas() < 3) {
+			assertThat(System.nanoTime()).as("heartbeats see all three replicas").isLessThan(deadline);
+			Thread.sleep(50);
+		}
+		assertThat(Http.get(url(0, "/local/a")).header("RateLimit")).isEqualTo("\"10-per-10m\";r=9;t=60");
+		assertThat(Http.get(url(1, "/local/a")).header("RateLimit")).isEqualTo("\"10-per-10m\";r=8;t=120");
+
+		redis.stop();
+		// local: each of the 3 live replicas enforces 10 / 3 = 3, never a 5xx, never slow
+		int admitted = 0;
+		long slowest = 0;
+		for (int i = 0; i < 20; i++) {
+			Http.Res r = Http.get(url(i, "/local/b"));
+			assertThat(r.status()).isIn(200, 429);
+			assertThat(r.header("RateLimit-Policy")).isEqualTo("\"10-per-10m\";q=10;w=600");
+			assertThat(r.header("RateLimit")).startsWith("\"10-per-10m\";r=");
+			admitted += r.status() == 200 ? 1 : 0;
+			slowest = Math.max(slowest, r.millis());
+		}
+		assertThat(admitted).isEqualTo(6);
+		assertThat(slowest).isLessThan(1000);
+		for (int i = 0; i < 6; i++) {
+			assertThat(Http.get(url(i, "/allow/b")).status()).isEqualTo(200);
+		}
+		Http.Res denied = Http.get(url(0, "/deny/b"));
+		assertThat(denied.status()).isEqualTo(503);
+		assertThat(denied.header("Content-Type")).startsWith("application/problem+json");
+		assertThat(denied.header("Retry-After")).isEqualTo("1");
+		Http.Res health = Http.get(replicas.get(0).managementUrl() + "/actuator/health");
+		assertThat(health.body()).contains("\"clusterRateLimit\"").contains("\"store\":\"fallback\"");
+		assertThat(replicas.get(0).bean(MeterRegistry.class)
+			.get(RateLimitMetrics.DECISIONS)
+			.tag("route", "local")
+			.tag("outcome", "fallback")
+			.counter()
+			.count()).isGreaterThanOrEqualTo(10);
+		assertThat(replicas.get(0).bean(MeterRegistry.class).get(RateLimitMetrics.STORE_ERRORS).counter().count())
+			.isPositive();
+
+		redis.start();
+		long restarted = System.nanoTime();
+		Http.Res shared;
+		do {
+			Thread.sleep(100);
+			shared = Http.get(url(1, "/deny/c"));
+		}
+		while (shared.status() == 503 && System.nanoTime() - restarted < Duration.ofSeconds(8).toNanos());
+		assertThat(shared.status()).isEqualTo(200);
+		assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(Duration.ofSeconds(5));
+		assertThat(Http.get(url(0, "/deny/c")).status()).isEqualTo(200);
+		assertThat(Http.get(url(0, "/deny/c")).status()).isEqualTo(429);
+		assertThat(RedisKeys.pttl(redis, "tollgate:rl:{deny:ip:127.0.0.1}:gcra:2-per-10m")).isPositive();
+		for (Replica r : replicas) {
+			long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (r.bean(StoreBreaker.class).state() != StoreBreaker.State.CLOSED && System.nanoTime() < until) {
+				Thread.sleep(50);
+			}
+		}
+		health = Http.get(replicas.get(1).managementUrl() + "/actuator/health");
+		assertThat(health.body()).contains("\"store\":\"redis\"");
+	}
+
+	@Test
+	void whenRedisIsSlowerThanTheTimeout_thenRequestsAreNotHeldAndSharedLimitingResumesWhenItIsFastAgain()
+			throws Exception {
+		String url = slowGateway.baseUrl() + "/slow/x";
+		assertThat(Http.get(url).status()).isEqualTo(200);
+		proxy.setDelay(Duration.ofMillis(600));
+		try {
+			long slowest = 0;
+			for (int i = 0; i < 15; i++) {
+				Http.Res r = Http.get(url);
+				assertThat(r.status()).isEqualTo(200);
+				slowest = Math.max(slowest, r.millis());
+			}
+			// the timeout is 50 ms; a request waiting for Redis would take 600 ms
+			assertThat(slowest).isLessThan(400);
+			assertThat(slowGateway.bean(StoreBreaker.class).state()).isEqualTo(StoreBreaker.State.OPEN);
+		}
+		finally {
+			proxy.setDelay(Duration.ZERO);
+		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (slowGateway.bean(StoreBreaker.class).state() != StoreBreaker.State.CLOSED) {
+			assertThat(System.nanoTime()).as("back on Redis within 5 s").isLessThan(deadline);
+			Thread.sleep(50);
+		}
+	}
+}
