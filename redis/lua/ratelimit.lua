@@ -16,7 +16,8 @@ if n == 0 or #ARGV ~= 1 + 3 * n or cost == nil or cost < 0 then
   return redis.error_reply('tollgate ratelimit: expected cost and 3 arguments per key')
 end
 
--- GCRA keeps doubles near 1.7e12 ms, where float steps are about 0.25 us: tolerate 1 us of rounding.
+-- GCRA keeps doubles near 1.7e12 ms, where float steps are about 0.25 us: tolerate 1 us of rounding (less for
+-- limits faster than 250,000 per second and key, whose exactness is bounded by that resolution).
 local EPS = 0.001
 local floor, ceil, max = math.floor, math.ceil, math.max
 
@@ -85,10 +86,11 @@ for i = 1, n do
     local tat = now
     if stored then tat = max(tonumber(stored), now) end
     local new_tat = tat + cost * interval
-    ok = new_tat - now <= period + EPS
-    left = floor((period - (tat - now)) / interval + EPS)
+    local eps = math.min(EPS, interval / 4)
+    ok = new_tat - now <= period + eps
+    left = floor((period - (tat - now)) / interval + eps)
     if ok then
-      after = floor((period - (new_tat - now)) / interval + EPS)
+      after = floor((period - (new_tat - now)) / interval + eps)
       reset = new_tat - now
       retry = 0
       value = string.format('%.17g', new_tat)

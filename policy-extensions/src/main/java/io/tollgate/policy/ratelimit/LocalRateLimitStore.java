@@ -93,10 +93,11 @@ public final class LocalRateLimitStore implements RateLimitStore {
 						double interval = period / count;
 						double tat = stored == null ? now : Math.max(stored.a, now);
 						double newTat = tat + cost * interval;
-						admit = newTat - now <= period + EPS;
-						left[i] = (long) Math.floor((period - (tat - now)) / interval + EPS);
+						double eps = Math.min(EPS, interval / 4);
+						admit = newTat - now <= period + eps;
+						left[i] = (long) Math.floor((period - (tat - now)) / interval + eps);
 						if (admit) {
-							after[i] = (long) Math.floor((period - (newTat - now)) / interval + EPS);
+							after[i] = (long) Math.floor((period - (newTat - now)) / interval + eps);
 							reset[i] = (long) Math.ceil(newTat - now);
 							cell.a = newTat;
 							cell.ttlMillis = (long) Math.ceil(newTat - now);
