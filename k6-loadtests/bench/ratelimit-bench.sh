@@ -8,6 +8,7 @@
 # The gateway is pinned to CPU 0; wrk, Redis and the upstream share CPU 1. Everything listens on 127.0.0.1 only.
 #
 # Usage: k6-loadtests/bench/ratelimit-bench.sh      (env: DURATION=10s WARMUP=5s ROUNDS=2 CONNECTIONS=32 THREADS=2)
+#        PROFILE=crl-1 k6-loadtests/bench/ratelimit-bench.sh   also records JFR during that case and prints hot frames
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,6 +20,7 @@ THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-2}
 GW_CPU=${GW_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
+PROFILE=${PROFILE:-}
 
 if ! command -v wrk >/dev/null 2>&1; then
   echo "installing wrk" >&2
@@ -79,7 +81,8 @@ taskset -c "$GW_CPU" java -Xms512m -Xmx512m -Dloader.path="$WORK/classes" -cp "$
   --$R[3].filters[0].args.redis-rate-limiter.burstCapacity=1000000 \
   --$R[3].filters[0].args.key-resolver='#{@benchIpKeyResolver}' \
   >"$WORK/gateway.log" 2>&1 &
-PIDS+=($!)
+GW_PID=$!
+PIDS+=($GW_PID)
 
 wait_http "$UP/ready" "upstream"
 wait_http "http://127.0.0.1:$MGMT_PORT/actuator/health" "gateway" || { tail -50 "$WORK/gateway.log"; exit 1; }
@@ -93,15 +96,23 @@ to_ms() { # wrk latency such as 812.00us, 1.23ms, 1.01s -> ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
 
-run_case() { # route duration -> "rps p50 p99 non2xx"
-  local out
+gw_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$GW_PID/stat"; }
+TICKS=$(getconf CLK_TCK)
+
+run_case() { # route duration -> "rps p50 p99 non2xx cpu-us-per-request"
+  local out before after
+  before=$(gw_cpu_ticks)
   out=$(taskset -c "$LOAD_CPU" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --latency "http://127.0.0.1:$GW_PORT/$1/x")
-  local rps p50 p99 bad
+  after=$(gw_cpu_ticks)
+  local rps p50 p99 bad requests cpu
   rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
   p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
   p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
   bad=$(awk '/Non-2xx or 3xx responses:/ { print $5 }' <<<"$out")
-  echo "$rps $(to_ms "$p50") $(to_ms "$p99") ${bad:-0}"
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  # gateway CPU time per request: robust against other load on the machine, unlike req/s
+  cpu=$(awk -v t="$((after - before))" -v n="$requests" -v hz="$TICKS" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
+  echo "$rps $(to_ms "$p50") $(to_ms "$p99") ${bad:-0} $cpu"
 }
 
 echo "warming up ($WARMUP per route)..." >&2
@@ -112,16 +123,18 @@ declare -A RESULT
 for round in $(seq 1 "$ROUNDS"); do
   for route in plain crl-1 crl-3 stock; do
     echo "round $round: measuring $route ($DURATION)..." >&2
+    if [ "$route" = "$PROFILE" ]; then jcmd "$GW_PID" JFR.start name=bench settings=profile >/dev/null; fi
     r=$(run_case "$route" "$DURATION")
-    prev=${RESULT[$route]:-"0 0 0 0"}
+    if [ "$route" = "$PROFILE" ]; then jcmd "$GW_PID" JFR.stop name=bench filename="$WORK/$route-$round.jfr" >/dev/null; fi
+    prev=${RESULT[$route]:-"0 0 0 0 0"}
     if awk -v a="${r%% *}" -v b="${prev%% *}" 'BEGIN { exit !(a > b) }'; then RESULT[$route]=$r; fi
   done
 done
 
 plain_rps=$(cut -d' ' -f1 <<<"${RESULT[plain]}")
-printf '\n%-34s %12s %10s %10s %9s %8s\n' "case" "req/s" "p50 ms" "p99 ms" "vs plain" "non-2xx"
+printf '\n%-36s %10s %9s %9s %9s %12s %8s\n' "case" "req/s" "p50 ms" "p99 ms" "vs plain" "CPU us/req" "non-2xx"
 for route in plain crl-1 crl-3 stock; do
-  read -r rps p50 p99 bad <<<"${RESULT[$route]}"
+  read -r rps p50 p99 bad cpu <<<"${RESULT[$route]}"
   case $route in
     plain) name="plain proxied route" ;;
     crl-1) name="ClusterRateLimit, 1 limit" ;;
@@ -129,7 +142,36 @@ for route in plain crl-1 crl-3 stock; do
     stock) name="RequestRateLimiter+RedisRateLimiter" ;;
   esac
   rel=$(awk -v a="$rps" -v b="$plain_rps" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }')
-  printf '%-34s %12s %10s %10s %9s %8s\n' "$name" "$rps" "$p50" "$p99" "$rel" "$bad"
+  printf '%-36s %10s %9s %9s %9s %12s %8s\n' "$name" "$rps" "$p50" "$p99" "$rel" "$cpu" "$bad"
 done
 echo
 echo "gateway: 1 CPU (taskset -c $GW_CPU), wrk -t$THREADS -c$CONNECTIONS -d$DURATION (best of $ROUNDS interleaved rounds) on CPU $LOAD_CPU with Redis and upstream; $(nproc) CPUs total"
+
+if [ -n "$PROFILE" ]; then
+  for f in "$WORK/$PROFILE"-*.jfr; do
+    jfr print --events jdk.ExecutionSample --stack-depth 40 "$f"
+  done | python3 -c '
+import re, sys, collections
+self_c, incl_c, n = collections.Counter(), collections.Counter(), 0
+frames = None
+for line in sys.stdin:
+    if "jdk.ExecutionSample" in line:
+        frames = []
+    elif frames is not None and re.match(r"\s+[\w$.<>]+\(.*line:", line):
+        frames.append(re.sub(r"\s+line:.*", "", line.strip()))
+    elif frames is not None and line.strip() == "]":
+        if frames:
+            n += 1
+            self_c[frames[0]] += 1
+            for f in set(frames):
+                incl_c[f] += 1
+        frames = None
+print(f"\n{n} samples in {sys.argv[1]}; hottest frames (self):")
+for f, c in self_c.most_common(25):
+    print(f"{100*c/n:5.1f}%  {f}")
+print("\nrate-limit and redis frames (inclusive):")
+for f, c in incl_c.most_common(400):
+    if re.search(r"tollgate|ratelimit|RateLimit|redis|lettuce|Timeout|Micrometer|micrometer", f):
+        print(f"{100*c/n:5.1f}%  {f}")
+' "$PROFILE"
+fi

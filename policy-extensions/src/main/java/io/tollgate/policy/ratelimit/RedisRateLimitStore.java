@@ -1,5 +1,8 @@
 package io.tollgate.policy.ratelimit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.springframework.core.io.ClassPathResource;
@@ -20,7 +23,20 @@ public final class RedisRateLimitStore implements RateLimitStore {
 
 	public RedisRateLimitStore(ReactiveStringRedisTemplate redis) {
 		this.redis = redis;
-		this.script = RedisScript.of(new ClassPathResource(SCRIPT_LOCATION), List.class);
+		this.script = RedisScript.of(loadScript(SCRIPT_LOCATION), List.class);
+	}
+
+	/**
+	 * Reads a packaged script once. A resource-backed script would check the resource's modification time (a jar
+	 * lookup) on every call to compute its SHA-1, i.e. on every request.
+	 */
+	static String loadScript(String location) {
+		try {
+			return new ClassPathResource(location).getContentAsString(StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + location + " from the classpath", ex);
+		}
 	}
 
 	@Override

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.Disposable;
@@ -59,7 +58,7 @@ public final class ReplicaHeartbeat implements SmartLifecycle {
 		this.replicaId = replicaId;
 		this.interval = interval;
 		this.timeout = timeout;
-		this.script = RedisScript.of(new ClassPathResource("META-INF/tollgate/lua/ratelimit-heartbeat.lua"), Long.class);
+		this.script = RedisScript.of(RedisRateLimitStore.loadScript("META-INF/tollgate/lua/ratelimit-heartbeat.lua"), Long.class);
 		this.args = List.of(replicaId, Long.toString(expiry.toMillis()));
 	}
 
