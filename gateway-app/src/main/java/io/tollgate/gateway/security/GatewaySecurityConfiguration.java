@@ -10,6 +10,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
+import io.tollgate.policy.auth.CachingJwtAuthenticationConverter;
 import io.tollgate.policy.auth.ProblemBearerEntryPoint;
 
 /**
@@ -24,7 +25,8 @@ public class GatewaySecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain tollgateSecurityWebFilterChain(ServerHttpSecurity http,
-			ObjectProvider<ReactiveJwtDecoder> jwtDecoder, ProblemBearerEntryPoint entryPoint) {
+			ObjectProvider<ReactiveJwtDecoder> jwtDecoder, ProblemBearerEntryPoint entryPoint,
+			CachingJwtAuthenticationConverter authenticationConverter) {
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -38,7 +40,9 @@ public class GatewaySecurityConfiguration {
 			.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll());
 		ReactiveJwtDecoder decoder = jwtDecoder.getIfAvailable();
 		if (decoder != null) {
-			http.oauth2ResourceServer(rs -> rs.jwt(jwt -> jwt.jwtDecoder(decoder)).authenticationEntryPoint(entryPoint));
+			http.oauth2ResourceServer(rs -> rs
+				.jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(authenticationConverter))
+				.authenticationEntryPoint(entryPoint));
 		}
 		return http.build();
 	}
