@@ -36,8 +36,9 @@ public class GatewaySecurityConfiguration {
 			.headers(ServerHttpSecurity.HeaderSpec::disable)
 			.requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-			.exceptionHandling(ex -> ex.authenticationEntryPoint(entryPoint))
-			.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll());
+			// no authorizeExchange: authorization is per route, after routing (RouteAuthenticationFilter),
+			// so the chain carries no authorization filter that would only say "permit" on every request
+			.exceptionHandling(ex -> ex.authenticationEntryPoint(entryPoint));
 		ReactiveJwtDecoder decoder = jwtDecoder.getIfAvailable();
 		if (decoder != null) {
 			http.oauth2ResourceServer(rs -> rs
