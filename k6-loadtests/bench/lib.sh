@@ -7,6 +7,10 @@ WARMUP=${WARMUP:-5s}
 CONNS=${CONNS:-64}
 GATEWAY_CPU=${GATEWAY_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
+GW_PORT=${GW_PORT:-8080}
+MGMT_PORT=${MGMT_PORT:-8081}
+UPSTREAM_PORT=${UPSTREAM_PORT:-9100}
+DEMO_PORT=${DEMO_PORT:-9000}
 PIDS=()
 
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -22,6 +26,26 @@ need_tools() {
     rm -rf "$BENCH_LIB"; mkdir -p "$BENCH_LIB"
     (cd "$BENCH_LIB" && unzip -q -o "$JAR" 'BOOT-INF/lib/*')
   fi
+  STOCK_CLASSES="$ROOT/gateway-app/target/bench-stock"
+  if [ ! -f "$STOCK_CLASSES/StockGateway.class" ] || [ "$BENCH_LIB" -nt "$STOCK_CLASSES" ]; then
+    mkdir -p "$STOCK_CLASSES"
+    javac -nowarn -cp "$(stock_classpath)" -d "$STOCK_CLASSES" "$ROOT/k6-loadtests/bench/StockGateway.java"
+  fi
+}
+
+# Tollgate's own jars left out: stock Spring Cloud Gateway on exactly the same library versions
+stock_classpath() {
+  find "$ROOT/gateway-app/target/bench-lib/BOOT-INF/lib" -name '*.jar' ! -name 'policy-extensions-*' | sort | paste -sd:
+}
+
+start_stock_gateway() { # log-file, extra args...
+  local log=$1; shift
+  taskset -c "$GATEWAY_CPU" java -Xms512m -Xmx512m -cp "$ROOT/gateway-app/target/bench-stock:$(stock_classpath)" \
+    StockGateway --server.port="$GW_PORT" --management.server.port="$MGMT_PORT" --management.server.address=127.0.0.1 \
+    --management.endpoints.web.exposure.include=health --logging.level.StockGateway=info "$@" >"$log" 2>&1 &
+  GATEWAY_PID=$!
+  PIDS+=($GATEWAY_PID)
+  wait_gateway "$log"
 }
 
 wait_http() { # url timeout-seconds
@@ -38,10 +62,21 @@ start_upstream() { # port
 
 start_gateway() { # log-file, extra args...
   local log=$1; shift
-  taskset -c "$GATEWAY_CPU" java -Xms512m -Xmx512m -jar "$JAR" "$@" >"$log" 2>&1 &
+  taskset -c "$GATEWAY_CPU" java -Xms512m -Xmx512m -jar "$JAR" --server.port="$GW_PORT" \
+    --management.server.port="$MGMT_PORT" --tollgate.demo.port="$DEMO_PORT" "$@" >"$log" 2>&1 &
   GATEWAY_PID=$!
   PIDS+=($GATEWAY_PID)
-  wait_http "http://127.0.0.1:8081/actuator/health" 120
+  wait_gateway "$log"
+}
+
+# waits until this gateway process (not another one on the port) is up
+wait_gateway() {
+  for _ in $(seq 1 1200); do
+    kill -0 "$GATEWAY_PID" 2>/dev/null || { echo "gateway exited; see $1" >&2; tail -20 "$1" >&2; return 1; }
+    grep -q "Started " "$1" 2>/dev/null && curl -s -o /dev/null "http://127.0.0.1:$MGMT_PORT/actuator/health" && return 0
+    sleep 0.1
+  done
+  echo "gateway did not start; see $1" >&2; return 1
 }
 
 stop_gateway() { kill "$GATEWAY_PID" 2>/dev/null || true; wait "$GATEWAY_PID" 2>/dev/null || true; sleep 1; }
