@@ -301,6 +301,24 @@ abstract class ClusterRateLimitSuite {
 	}
 
 	@Test
+	void whenTheActuatorIsAsked_thenItShowsTheStoreStateAndEachLimitedRoute() {
+		Http.Res r = Http.get(gateways.get(0).managementUrl() + "/actuator/ratelimits");
+		assertThat(r.status()).isEqualTo(200);
+		assertThat(r.body()).contains("\"store\":\"redis\"")
+			.contains("\"replicaId\":\"replica-0\"")
+			.contains("\"multi\":{\"limits\":[\"5/1m\",\"3/1h\"],\"key\":\"route\",\"budget\":\"multi\",\"algorithm\":\"gcra\"")
+			.contains("\"budget\":\"shared\"");
+		// heartbeats run every second: a replica started first learns of the later ones within a beat
+		long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+		Http.Res health;
+		do {
+			health = Http.get(gateways.get(0).managementUrl() + "/actuator/health");
+		}
+		while (!health.body().contains("\"liveReplicas\":3") && System.nanoTime() < deadline);
+		assertThat(health.body()).contains("\"clusterRateLimit\"").contains("\"liveReplicas\":3");
+	}
+
+	@Test
 	void whenRoutesNameTheSameBudget_thenTheyShareItsCounters() throws Exception {
 		assertThat(Http.get(url(0, "/shared-a/x")).status()).isEqualTo(200);
 		assertThat(Http.get(url(1, "/shared-b/x")).status()).isEqualTo(200);

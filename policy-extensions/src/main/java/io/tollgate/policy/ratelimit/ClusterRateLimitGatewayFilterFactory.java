@@ -1,6 +1,7 @@
 package io.tollgate.policy.ratelimit;
 
 import java.util.List;
+import java.util.Map;
 
 import io.tollgate.policy.net.TrustedProxies;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -19,6 +20,8 @@ public class ClusterRateLimitGatewayFilterFactory
 	private final TrustedProxies proxies;
 
 	private final RateLimitMetrics metrics;
+
+	private final Map<String, Map<String, Object>> described = RateLimitEndpoint.newRegistry();
 
 	public ClusterRateLimitGatewayFilterFactory(RateLimitStore store, TrustedProxies proxies, RateLimitMetrics metrics) {
 		super(Config.class);
@@ -41,12 +44,18 @@ public class ClusterRateLimitGatewayFilterFactory
 			RateLimitPolicy policy = new RateLimitPolicy(budget, Algorithm.parse(config.getAlgorithm()), limits,
 					config.getCost(), OnStoreFailure.parse(config.getOnStoreFailure()));
 			CallerKeyResolver resolver = CallerKeyResolver.parse(config.getKey(), proxies, route);
+			described.put(route, RateLimitEndpoint.describe(policy, config.getKey(), config.isLegacyHeaders()));
 			return new ClusterRateLimitGatewayFilter(policy, resolver, store,
 					new RateLimitHeaders(limits, config.isLegacyHeaders()), metrics.forRoute(route), config.getKey());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("Route '" + route + "': ClusterRateLimit: " + ex.getMessage(), ex);
 		}
+	}
+
+	/** What each route's filter enforces, by route id (for the actuator endpoint). */
+	Map<String, Map<String, Object>> describedRoutes() {
+		return described;
 	}
 
 	/** Arguments of one {@code ClusterRateLimit} filter. */

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tollgate.policy.net.TrustedProxies;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -70,6 +71,14 @@ public class RateLimitAutoConfiguration {
 	ClusterRateLimitGatewayFilterFactory clusterRateLimitGatewayFilterFactory(FailoverRateLimitStore store,
 			ObjectProvider<TrustedProxies> proxies, RateLimitMetrics metrics) {
 		return new ClusterRateLimitGatewayFilterFactory(store, proxies.getIfAvailable(TrustedProxies::none), metrics);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint
+	RateLimitEndpoint rateLimitEndpoint(StoreBreaker breaker, ReplicaHeartbeat heartbeat,
+			ClusterRateLimitGatewayFilterFactory factory) {
+		return new RateLimitEndpoint(breaker, heartbeat, factory);
 	}
 
 	@Configuration(proxyBeanMethods = false)
