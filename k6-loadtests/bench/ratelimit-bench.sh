@@ -9,6 +9,7 @@
 #
 # Usage: k6-loadtests/bench/ratelimit-bench.sh      (env: DURATION=10s WARMUP=5s ROUNDS=2 CONNECTIONS=32 THREADS=2)
 #        PROFILE=crl-1 k6-loadtests/bench/ratelimit-bench.sh   also records JFR during that case and prints hot frames
+#        EXTRA_ARGS='--some.property=value'                    extra gateway arguments (e.g. to try a setting)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,6 +22,7 @@ ROUNDS=${ROUNDS:-2}
 GW_CPU=${GW_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PROFILE=${PROFILE:-}
+EXTRA_ARGS=${EXTRA_ARGS:-}
 
 if ! command -v wrk >/dev/null 2>&1; then
   echo "installing wrk" >&2
@@ -80,6 +82,7 @@ taskset -c "$GW_CPU" java -Xms512m -Xmx512m -Dloader.path="$WORK/classes" -cp "$
   --$R[3].filters[0].args.redis-rate-limiter.replenishRate=1000000 \
   --$R[3].filters[0].args.redis-rate-limiter.burstCapacity=1000000 \
   --$R[3].filters[0].args.key-resolver='#{@benchIpKeyResolver}' \
+  $EXTRA_ARGS \
   >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!
 PIDS+=($GW_PID)
