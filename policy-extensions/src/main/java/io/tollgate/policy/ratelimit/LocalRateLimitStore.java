@@ -40,7 +40,11 @@ public final class LocalRateLimitStore implements RateLimitStore {
 		for (int i = 0; i < STRIPES; i++) {
 			locks[i] = new Object();
 		}
-		this.cells = Caffeine.newBuilder().maximumSize(maxKeys).expireAfter(new Expiry<String, Cell>() {
+		// expiry runs on the limiter's own clock, so an entry never outlives or undercuts its window
+		this.cells = Caffeine.newBuilder()
+			.maximumSize(maxKeys)
+			.ticker(() -> clockMillis.getAsLong() * 1_000_000L)
+			.expireAfter(new Expiry<String, Cell>() {
 			@Override
 			public long expireAfterCreate(String key, Cell cell, long currentTime) {
 				return TimeUnit.MILLISECONDS.toNanos(Math.max(1, cell.ttlMillis));

@@ -63,10 +63,13 @@ class LocalRateLimitStoreTest {
 	}
 
 	@Test
-	void whenFixedWindowEdgePasses_thenTheCountResets() {
+	void whenFixedWindowEdgePasses_thenTheCountResets() throws Exception {
 		clock.set(1_764_000_000_000L - 1); // 1 ms before a 1 s edge
 		RateLimitPolicy p = policy(Algorithm.FIXED_WINDOW, "3/1s");
 		assertThat(admitted(p, 5)).isEqualTo(3);
+		// entries expire on the limiter's clock, not the wall clock
+		Thread.sleep(5);
+		assertThat(store.decide(p, "alice").allowed()).isFalse();
 		assertThat(store.decide(p, "alice").retryAfterMillis()).isEqualTo(1);
 		clock.addAndGet(1);
 		assertThat(admitted(p, 5)).isEqualTo(3);
