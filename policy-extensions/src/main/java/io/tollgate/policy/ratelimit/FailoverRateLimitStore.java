@@ -30,6 +30,8 @@ public final class FailoverRateLimitStore implements RateLimitStore {
 
 	private final RateLimitMetrics metrics;
 
+	private final Mono<RateLimitDecision> timedOut;
+
 	private final OutageLog outage = new OutageLog("Rate-limit store (Redis)");
 
 	/** Whether the choice of each fallback mode was logged in the current outage. */
@@ -42,6 +44,7 @@ public final class FailoverRateLimitStore implements RateLimitStore {
 		this.breaker = breaker;
 		this.timeout = timeout;
 		this.metrics = metrics;
+		this.timedOut = Mono.error(() -> new TimeoutException("no answer within " + timeout.toMillis() + "ms"));
 		for (OnStoreFailure mode : OnStoreFailure.values()) {
 			choiceLogged.put(mode, new AtomicBoolean());
 		}
@@ -55,7 +58,7 @@ public final class FailoverRateLimitStore implements RateLimitStore {
 		}
 		long start = System.nanoTime();
 		return shared.consume(policy, callerKey)
-			.timeout(timeout, Mono.error(() -> new TimeoutException("no answer within " + timeout.toMillis() + "ms")))
+			.timeout(timeout, timedOut)
 			.doOnNext(decision -> {
 				metrics.storeLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 				succeeded();

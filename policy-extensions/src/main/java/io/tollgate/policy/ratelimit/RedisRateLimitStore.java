@@ -42,16 +42,9 @@ public final class RedisRateLimitStore implements RateLimitStore {
 	@Override
 	public Mono<RateLimitDecision> consume(RateLimitPolicy policy, String callerKey) {
 		int limits = policy.limits().size();
+		// the multi-bulk reply arrives as one List element
 		return redis.execute(script, policy.keys(callerKey), policy.scriptArgs())
-			.collectList()
-			.map(reply -> RateLimitDecision.fromScript(flatten(reply), limits, RateLimitDecision.Source.SHARED));
-	}
-
-	/** The executor may emit the multi-bulk reply as one list or element by element. */
-	private static List<?> flatten(List<?> reply) {
-		if (reply.size() == 1 && reply.get(0) instanceof List<?> inner) {
-			return inner;
-		}
-		return reply;
+			.next()
+			.map(reply -> RateLimitDecision.fromScript(reply, limits, RateLimitDecision.Source.SHARED));
 	}
 }

@@ -71,8 +71,13 @@ public final class StoreBreaker {
 	}
 
 	public void onSuccess() {
-		reachedOnce = true;
-		failures.set(0);
+		// called on every request: read before writing, so the common case writes no shared cache line
+		if (!reachedOnce) {
+			reachedOnce = true;
+		}
+		if (failures.get() != 0) {
+			failures.set(0);
+		}
 		if (retryAt.get() != Long.MIN_VALUE) {
 			retryAt.set(Long.MIN_VALUE);
 		}
