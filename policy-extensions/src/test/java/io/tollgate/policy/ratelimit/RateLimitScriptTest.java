@@ -90,41 +90,41 @@ class RateLimitScriptTest {
 
 	@Test
 	void whenGcraBucketIsEmpty_thenRetryAfterIsOneEmissionInterval() {
-		RateLimitPolicy p = policy(Algorithm.GCRA, "5/10s");
+		RateLimitPolicy p = policy(Algorithm.GCRA, "5/100s");
 		for (int i = 0; i < 5; i++) {
 			consume(p, "alice");
 		}
 		RateLimitDecision refused = consume(p, "alice");
 		assertThat(refused.allowed()).isFalse();
-		assertThat(refused.retryAfterMillis()).isBetween(1800L, 2000L);
-		assertThat(refused.resetMillis(0)).isBetween(9800L, 10000L);
+		assertThat(refused.retryAfterMillis()).isBetween(19_000L, 20_000L);
+		assertThat(refused.resetMillis(0)).isBetween(99_000L, 100_000L);
 	}
 
 	@Test
 	void whenGcraTimePasses_thenUnitsComeBackAtTheSustainedRate() throws Exception {
-		RateLimitPolicy p = policy(Algorithm.GCRA, "10/1s");
-		for (int i = 0; i < 10; i++) {
-			assertThat(consume(p, "alice").allowed()).isTrue();
-		}
-		assertThat(consume(p, "alice").allowed()).isFalse();
-		Thread.sleep(250);
+		RateLimitPolicy p = policy(Algorithm.GCRA, "10/10s");
+		String key = p.keys("alice").get(0);
+		// a bucket emptied 2.5 s ago (one unit per second): 2 units are back, the third is half a second away
+		r.cmd.set(key, String.format("%.17g", r.nowMillis() + 7500));
 		assertThat(consume(p, "alice").allowed()).isTrue();
 		assertThat(consume(p, "alice").allowed()).isTrue();
 		RateLimitDecision third = consume(p, "alice");
 		assertThat(third.allowed()).isFalse();
+		assertThat(third.retryAfterMillis()).isBetween(1L, 500L);
 		Thread.sleep(third.retryAfterMillis());
 		assertThat(consume(p, "alice").allowed()).isTrue();
 	}
 
 	@Test
 	void whenCostIsTwo_thenEachRequestConsumesTwoUnits() {
-		RateLimitPolicy p = policy(Algorithm.GCRA, "5/10s", 2);
+		RateLimitPolicy p = policy(Algorithm.GCRA, "5/100s", 2);
 		assertThat(consume(p, "alice").remaining(0)).isEqualTo(3);
 		assertThat(consume(p, "alice").remaining(0)).isEqualTo(1);
 		RateLimitDecision refused = consume(p, "alice");
 		assertThat(refused.allowed()).isFalse();
 		assertThat(refused.remaining(0)).isEqualTo(1);
-		assertThat(refused.retryAfterMillis()).isBetween(1800L, 2000L);
+		// one unit is free again 20 s after the first request; two are needed
+		assertThat(refused.retryAfterMillis()).isBetween(19_000L, 20_000L);
 	}
 
 	@ParameterizedTest
@@ -158,16 +158,16 @@ class RateLimitScriptTest {
 
 	@Test
 	void whenFixedWindowEnds_thenTheCountStartsAgainAtTheUtcAlignedEdge() throws Exception {
-		RateLimitPolicy p = policy(Algorithm.FIXED_WINDOW, "3/500ms");
-		r.sleepUntilWindowOffset(500, 30);
+		RateLimitPolicy p = policy(Algorithm.FIXED_WINDOW, "3/1s");
+		r.sleepUntilWindowOffset(1000, 30);
 		for (int i = 0; i < 3; i++) {
 			assertThat(consume(p, "alice").allowed()).isTrue();
 		}
 		double now = r.nowMillis();
-		double edge = Math.floor(now / 500) * 500 + 500;
+		double edge = Math.floor(now / 1000) * 1000 + 1000;
 		RateLimitDecision refused = consume(p, "alice");
 		assertThat(refused.allowed()).isFalse();
-		assertThat((double) refused.retryAfterMillis()).isBetween(edge - now - 20, edge - now + 1);
+		assertThat((double) refused.retryAfterMillis()).isBetween(edge - now - 300, edge - now + 1);
 		assertThat(refused.resetMillis(0)).isEqualTo(refused.retryAfterMillis());
 		Thread.sleep(refused.retryAfterMillis() + 5);
 		RateLimitDecision next = consume(p, "alice");
@@ -181,8 +181,8 @@ class RateLimitScriptTest {
 		double now = r.nowMillis();
 		RateLimitDecision d = consume(p, "alice");
 		long midnight = (long) (Math.floor(now / 86_400_000d) + 1) * 86_400_000L;
-		assertThat((double) d.resetMillis(0)).isBetween(midnight - now - 50, midnight - now + 1);
-		assertThat(r.cmd.pttl(p.keys("alice").get(0))).isBetween(d.resetMillis(0) - 50, d.resetMillis(0) + 1);
+		assertThat((double) d.resetMillis(0)).isBetween(midnight - now - 1000, midnight - now + 1);
+		assertThat(r.cmd.pttl(p.keys("alice").get(0))).isBetween(d.resetMillis(0) - 1000, d.resetMillis(0) + 1);
 	}
 
 	@Test
@@ -193,7 +193,7 @@ class RateLimitScriptTest {
 		YearMonth month = YearMonth.from(Instant.ofEpochMilli((long) now).atOffset(ZoneOffset.UTC));
 		long start = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
 		long end = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-		assertThat((double) d.resetMillis(0)).isBetween(end - now - 50, end - now + 1);
+		assertThat((double) d.resetMillis(0)).isBetween(end - now - 1000, end - now + 1);
 		assertThat(r.cmd.get(p.keys("alice").get(0))).isEqualTo(start + ":1");
 		assertThat(d.remaining(0)).isEqualTo(999);
 		// the Java fallback computes the same window
@@ -213,23 +213,25 @@ class RateLimitScriptTest {
 
 	@Test
 	void whenSlidingWindowFollowsAFullWindow_thenThePreviousCountIsWeightedByItsOverlap() throws Exception {
-		RateLimitPolicy p = policy(Algorithm.SLIDING_WINDOW, "10/1s");
+		// 100 per hour after a full previous hour: one unit frees up every 36 s of the current hour
+		RateLimitPolicy p = policy(Algorithm.SLIDING_WINDOW, "100/1h");
 		String key = p.keys("alice").get(0);
-		// 300 ms into a window whose predecessor admitted all 10: the estimate is 10 * 0.7 = 7, so 3 fit
-		r.sleepUntilWindowOffset(1000, 300);
-		long ws = (long) Math.floor(r.nowMillis() / 1000) * 1000;
-		r.cmd.set(key, (ws - 1000) + ":10:0");
+		double now = r.nowMillis();
+		if (now % 36_000 > 35_000) {
+			Thread.sleep(1_100); // stay clear of the moment the next unit frees up
+			now = r.nowMillis();
+		}
+		long ws = (long) Math.floor(now / 3_600_000) * 3_600_000;
+		long elapsed = (long) now - ws;
+		r.cmd.set(key, (ws - 3_600_000) + ":100:0");
 		int admitted = 0;
 		RateLimitDecision d;
 		while ((d = consume(p, "alice")).allowed()) {
 			admitted++;
 		}
-		assertThat(admitted).isEqualTo(3);
-		double elapsed = r.nowMillis() - ws;
-		// admitted again once 10 * (1 - e) + 3 + 1 <= 10, i.e. at e = 400 ms
-		assertThat((double) d.retryAfterMillis()).isBetween(400 - elapsed - 5, 400 - elapsed + 30);
-		Thread.sleep(d.retryAfterMillis() + 5);
-		assertThat(consume(p, "alice").allowed()).isTrue();
+		assertThat(admitted).isEqualTo((int) (elapsed / 36_000));
+		long expectedRetry = (admitted + 1) * 36_000L - elapsed;
+		assertThat(d.retryAfterMillis()).isBetween(expectedRetry - 1_000, expectedRetry);
 	}
 
 	@Test
@@ -244,7 +246,7 @@ class RateLimitScriptTest {
 		RateLimitDecision refused = consume(p, "alice");
 		assertThat(refused.allowed()).isFalse();
 		// next window: 4 * (1 - e) + 1 <= 4 from e = 250 ms
-		assertThat((double) refused.retryAfterMillis()).isBetween(ws + 1250 - now - 20, ws + 1250 - now + 1);
+		assertThat((double) refused.retryAfterMillis()).isBetween(ws + 1250 - now - 300, ws + 1250 - now + 1);
 	}
 
 	@Test
@@ -278,14 +280,14 @@ class RateLimitScriptTest {
 		String hb = new ClassPathResource("META-INF/tollgate/lua/ratelimit-heartbeat.lua")
 			.getContentAsString(StandardCharsets.UTF_8);
 		String[] key = { ReplicaHeartbeat.KEY };
-		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "300")).isEqualTo(1);
-		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r2", "300")).isEqualTo(2);
-		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "300")).isEqualTo(2);
-		assertThat(r.cmd.pttl(ReplicaHeartbeat.KEY)).isBetween(1L, 300L);
-		Thread.sleep(200);
-		r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "300");
-		Thread.sleep(150);
-		// r2 was last seen 350 ms ago
-		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "300")).isEqualTo(1);
+		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "1000")).isEqualTo(1);
+		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r2", "1000")).isEqualTo(2);
+		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "1000")).isEqualTo(2);
+		assertThat(r.cmd.pttl(ReplicaHeartbeat.KEY)).isBetween(1L, 1000L);
+		Thread.sleep(600);
+		r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "1000");
+		Thread.sleep(600);
+		// r2 was last seen 1.2 s ago
+		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "1000")).isEqualTo(1);
 	}
 }
