@@ -44,11 +44,11 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_http() { # url, what
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 600); do
     if curl -fs -o /dev/null "$1"; then return 0; fi
     sleep 0.2
   done
-  echo "$2 did not come up ($1)" >&2; exit 1
+  echo "$2 did not come up ($1)" >&2; return 1
 }
 
 REDIS_PORT=$(free_port); UP_PORT=$(free_port); GW_PORT=$(free_port); MGMT_PORT=$(free_port)
@@ -87,8 +87,9 @@ taskset -c "$GW_CPU" java -Xms512m -Xmx512m -Dloader.path="$WORK/classes" -cp "$
 GW_PID=$!
 PIDS+=($GW_PID)
 
-wait_http "$UP/ready" "upstream"
-wait_http "http://127.0.0.1:$MGMT_PORT/actuator/health" "gateway" || { tail -50 "$WORK/gateway.log"; exit 1; }
+wait_http "$UP/ready" "upstream" || { tail -20 "$WORK/upstream.log"; exit 1; }
+wait_http "http://127.0.0.1:$MGMT_PORT/actuator/health" "gateway" || {
+  curl -s "http://127.0.0.1:$MGMT_PORT/actuator/health" >&2 || true; tail -50 "$WORK/gateway.log"; exit 1; }
 for route in plain crl-1 crl-3 stock; do
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_PORT/$route/x")
   [ "$code" = 200 ] || { echo "route $route answered $code" >&2; tail -50 "$WORK/gateway.log"; exit 1; }
