@@ -1,0 +1,37 @@
+package io.tollgate.policy.net;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/** Client address resolution, forwarding headers and request-framing checks. */
+@AutoConfiguration
+@EnableConfigurationProperties(NetProperties.class)
+public class NetAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TrustedProxies tollgateTrustedProxies(NetProperties properties) {
+		try {
+			return TrustedProxies.of(properties.getTrustedProxies());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("tollgate.trusted-proxies: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "tollgate.forwarded-headers.enabled", matchIfMissing = true)
+	ForwardedHeadersPolicy tollgateForwardedHeadersPolicy(TrustedProxies proxies) {
+		return new ForwardedHeadersPolicy(proxies);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RequestFramingWebFilter tollgateRequestFramingWebFilter() {
+		return new RequestFramingWebFilter();
+	}
+}
