@@ -100,7 +100,8 @@ public class BreakerStore {
 
 	/** Operator override, announced to every replica: FORCED_OPEN, FORCED_CLOSED or RESET. */
 	Mono<SharedSnapshot> force(String name, String action) {
-		return run(FORCE, List.of(stateKey(name), windowKey(name)), name, channel, action).map(SharedSnapshot::fromReply);
+		return run(FORCE, List.of(stateKey(name), windowKey(name)), name, channel, action)
+			.map(reply -> SharedSnapshot.fromReply(reply).withCause("operator"));
 	}
 
 	@SuppressWarnings("rawtypes")

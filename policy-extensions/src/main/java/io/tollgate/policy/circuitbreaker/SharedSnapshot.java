@@ -20,6 +20,10 @@ record SharedSnapshot(BreakerState state, long remainingOpenMillis, long version
 				toLong(reply.get(2)), "");
 	}
 
+	SharedSnapshot withCause(String newCause) {
+		return new SharedSnapshot(state, remainingOpenMillis, version, newCause);
+	}
+
 	/** Parses a channel message {@code name|state|remainingMs|version|cause}; null when malformed. */
 	static NamedSnapshot fromMessage(String message) {
 		String[] parts = message.split("\\|", -1);
