@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -58,7 +59,16 @@ class SharedCircuitBreakerReplicasTest {
 	static final TestUpstream outageUpstream = new TestUpstream();
 
 	/** Nothing listens here: connections are refused. */
-	static final String UNREACHABLE = "http://127.0.0.1:1";
+	static final String UNREACHABLE = "http://127.0.0.1:" + closedPort();
+
+	static int closedPort() {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
 
 	static GatewayReplicas gateways;
 
@@ -145,6 +155,17 @@ class SharedCircuitBreakerReplicasTest {
 			assertBreakerOpenResponse(r.get("/spread/x"), "spread", "cluster");
 		}
 		assertThat(spreadUpstream.requestCount()).isEqualTo(seen);
+		MeterRegistry meters = b().context.getBean(MeterRegistry.class);
+		assertThat(meters.get("tollgate.circuitbreaker.state")
+			.tags("name", "spread", "state", "open", "scope", "cluster")
+			.gauge()
+			.value()).isEqualTo(1.0);
+		assertThat(meters.get("tollgate.circuitbreaker.calls").tags("name", "spread", "outcome", "failure").counter().count())
+			.isEqualTo(4.0);
+		assertThat(meters.get("tollgate.circuitbreaker.calls")
+			.tags("name", "spread", "outcome", "not_permitted")
+			.counter()
+			.count()).isGreaterThanOrEqualTo(1.0);
 	}
 
 	@Test

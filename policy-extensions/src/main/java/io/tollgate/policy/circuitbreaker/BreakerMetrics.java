@@ -1,6 +1,8 @@
 package io.tollgate.policy.circuitbreaker;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -17,6 +19,8 @@ public class BreakerMetrics {
 
 	@Nullable
 	private final MeterRegistry registry;
+
+	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
 	public BreakerMetrics(@Nullable MeterRegistry registry) {
 		this.registry = registry;
@@ -49,10 +53,10 @@ public class BreakerMetrics {
 		if (registry == null) {
 			return;
 		}
-		Counter.builder("tollgate.circuitbreaker.calls")
+		counters.computeIfAbsent(breaker.name() + '|' + outcome, key -> Counter.builder("tollgate.circuitbreaker.calls")
 			.tag("name", breaker.name())
 			.tag("outcome", outcome)
-			.register(registry)
-			.increment();
+			.description("Calls through a shared circuit breaker by outcome")
+			.register(registry)).increment();
 	}
 }

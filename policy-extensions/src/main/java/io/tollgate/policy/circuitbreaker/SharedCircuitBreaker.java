@@ -35,7 +35,10 @@ public class SharedCircuitBreaker {
 	private volatile View view = new View(SharedSnapshot.INITIAL, System.nanoTime(), 0L);
 
 	/** When the last pub/sub or script result was applied; polls issued before it may be stale. */
-	private volatile long lastPushNanos = Long.MIN_VALUE;
+	private volatile long lastPushNanos = System.nanoTime();
+
+	/** False until the shared state was read once, so a replica that starts late learns it at the next flush. */
+	private volatile boolean synced;
 
 	private volatile long localOpenedNanos = System.nanoTime();
 
@@ -178,6 +181,9 @@ public class SharedCircuitBreaker {
 
 	/** Sends the outcomes batched since the last flush to the shared window. */
 	Mono<Void> flush() {
+		if (!synced) {
+			return poll();
+		}
 		long calls = pendingCalls.sumThenReset();
 		if (calls == 0) {
 			return Mono.empty();
@@ -190,7 +196,10 @@ public class SharedCircuitBreaker {
 	/** Re-reads the shared state (backstop for missed messages, and rejoin after an outage). */
 	Mono<Void> poll() {
 		long issued = System.nanoTime();
-		return store.read(settings.name()).doOnNext(s -> applyPolled(s, issued)).then();
+		return store.read(settings.name()).doOnNext(s -> {
+			applyPolled(s, issued);
+			synced = true;
+		}).then();
 	}
 
 	/** Applies a state announced on the channel or returned by a script: newer versions only. */
