@@ -18,6 +18,7 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
@@ -40,9 +41,6 @@ public class SharedCircuitBreakers implements SmartLifecycle {
 	private final Consumer<SharedCircuitBreaker> onCreate;
 
 	private volatile Disposable.Composite loops = Disposables.composite();
-
-	@Nullable
-	private volatile ReactiveRedisMessageListenerContainer container;
 
 	private volatile boolean running;
 
@@ -97,16 +95,25 @@ public class SharedCircuitBreakers implements SmartLifecycle {
 		Disposable.Composite composite = Disposables.composite();
 		composite.add(every(sync.getFlushInterval(), SharedCircuitBreaker::flush, "flush"));
 		composite.add(every(sync.getPollInterval(), SharedCircuitBreaker::poll, "poll"));
-		ReactiveRedisMessageListenerContainer listener = new ReactiveRedisMessageListenerContainer(connectionFactory);
-		container = listener;
-		composite.add(Flux.defer(() -> listener.receive(ChannelTopic.of(store.channel())))
-			.doOnSubscribe(s -> log.debug("Listening for circuit breaker changes on {}", store.channel()))
-			.doOnError(ex -> store.outage().failed(ex, "circuit breaker changes are picked up by polling until it is back"))
-			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2)))
-			.subscribe(message -> onMessage(message.getMessage()),
-					ex -> log.error("Circuit breaker listener stopped", ex)));
+		composite.add(listen().subscribe(this::onMessage, ex -> log.error("Circuit breaker listener stopped", ex)));
 		loops = composite;
 		running = true;
+	}
+
+	/**
+	 * State announcements from every replica. The listener container connects in its constructor,
+	 * so it is created off the caller's thread and again after each failure: a gateway starts, and
+	 * keeps serving, while Redis is down.
+	 */
+	private Flux<String> listen() {
+		return Flux
+			.usingWhen(
+					Mono.fromCallable(() -> new ReactiveRedisMessageListenerContainer(connectionFactory))
+						.subscribeOn(Schedulers.boundedElastic()),
+					c -> c.receive(ChannelTopic.of(store.channel())).map(message -> message.getMessage()),
+					ReactiveRedisMessageListenerContainer::destroyLater)
+			.doOnError(ex -> store.outage().failed(ex, "replicas use their local circuit breakers until it is back"))
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2)));
 	}
 
 	void onMessage(String message) {
@@ -134,11 +141,6 @@ public class SharedCircuitBreakers implements SmartLifecycle {
 	public void stop() {
 		running = false;
 		loops.dispose();
-		ReactiveRedisMessageListenerContainer listener = container;
-		container = null;
-		if (listener != null) {
-			listener.destroyLater().subscribe(null, ex -> log.debug("Closing the circuit breaker listener failed", ex));
-		}
 	}
 
 	@Override

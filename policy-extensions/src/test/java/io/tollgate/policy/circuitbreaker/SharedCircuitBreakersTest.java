@@ -119,6 +119,33 @@ class SharedCircuitBreakersTest {
 		BreakerScriptsTest.waitFor(() -> onB.sharedState() == BreakerState.FORCED_OPEN);
 	}
 
+	@Test
+	void whenRedisIsDownWhileAReplicaStarts_thenItServesOnItsLocalBreaker_andJoinsOnceRedisIsUp() throws Exception {
+		BreakerSettings s = settings(5, Duration.ofSeconds(30));
+		SharedCircuitBreaker onA = a.breakers.obtain(s);
+		redis.stop();
+		Replica late;
+		try {
+			late = new Replica();
+			SharedCircuitBreaker onLate = late.breakers.obtain(s);
+			assertThat(onLate.acquire().block(T).granted()).isTrue();
+		}
+		finally {
+			redis.start();
+		}
+		try (Replica started = late) {
+			SharedCircuitBreaker onLate = started.breakers.obtain(s);
+			BreakerScriptsTest.waitFor(onA::isShared);
+			a.breakers.force("orders", "FORCED_OPEN").block(T);
+			BreakerScriptsTest.waitFor(() -> onLate.sharedState() == BreakerState.FORCED_OPEN);
+			// and the announcement channel works for it too: a change reaches it well before the next poll
+			a.breakers.force("orders", "FORCED_CLOSED").block(T);
+			long at = System.nanoTime();
+			BreakerScriptsTest.waitFor(() -> onLate.sharedState() == BreakerState.FORCED_CLOSED);
+			assertThat(Duration.ofNanos(System.nanoTime() - at)).isLessThan(Duration.ofMillis(400));
+		}
+	}
+
 	final class Replica implements AutoCloseable {
 
 		final LettuceConnectionFactory factory = RedisFixtures.connect(redis);
