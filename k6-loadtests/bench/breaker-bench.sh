@@ -2,12 +2,13 @@
 # Overhead of SharedCircuitBreaker on a healthy route: requests/s of a plain route vs. the same
 # upstream behind SharedCircuitBreaker, measured against one gateway process in the same run.
 # The gateway is pinned to CPU 0; wrk, the upstream and a private redis-server share CPU 1.
-# Usage: k6-loadtests/bench/breaker-bench.sh [seconds-per-round (default 15)] [connections (default 32)]
+# Usage: k6-loadtests/bench/breaker-bench.sh [seconds per run (default 15)] [connections (default 32)] [rounds (default 4)]
 # Needs: wrk, redis-server, taskset, JDK 17; builds gateway-app/target/gateway-app.jar if missing.
 set -euo pipefail
 
 DURATION="${1:-15}"
 CONNECTIONS="${2:-32}"
+ROUNDS="${3:-4}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 JAR="$ROOT/gateway-app/target/gateway-app.jar"
@@ -86,26 +87,36 @@ run() {
 	taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"${2}s" --latency "http://127.0.0.1:$GATEWAY_PORT/$1/x"
 }
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "warm-up (JIT) ..."
-run plain 10 >/dev/null
-run breaker 10 >/dev/null
+run plain 30 >/dev/null
+run breaker 30 >/dev/null
 
-declare -A SUM
-for round in 1 2; do
-	for route in plain breaker; do
+RESULTS=()
+for round in $(seq 1 "$ROUNDS"); do
+	# alternate the order so drift in machine load does not favour one route
+	if (( round % 2 )); then order="plain breaker"; else order="breaker plain"; fi
+	for route in $order; do
 		out="$(run "$route" "$DURATION")"
 		rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
 		p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
 		p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
 		non2xx="$(awk '/Non-2xx/ {print $NF}' <<<"$out")"
 		echo "round $round $route: ${rps} req/s, p50 ${p50}, p99 ${p99}, non-2xx ${non2xx:-0}"
-		SUM[$route]="$(python3 -c "print(${SUM[$route]:-0} + $rps)")"
+		RESULTS+=("$round $route $rps")
 	done
 done
-python3 - "${SUM[plain]}" "${SUM[breaker]}" <<'PY'
-import sys
-plain, breaker = float(sys.argv[1]) / 2, float(sys.argv[2]) / 2
-print(f"mean plain {plain:.0f} req/s, breaker {breaker:.0f} req/s, overhead {100 * (plain - breaker) / plain:.1f}%")
-PY
+printf '%s\n' "${RESULTS[@]}" | python3 -c '
+import sys, statistics
+rows = [l.split() for l in sys.stdin if l.strip()]
+by = {}
+for rnd, route, rps in rows:
+    by.setdefault(route, {})[rnd] = float(rps)
+plain, breaker = by["plain"], by["breaker"]
+ratios = [breaker[r] / plain[r] for r in plain]
+print(f"median plain {statistics.median(plain.values()):.0f} req/s, median breaker {statistics.median(breaker.values()):.0f} req/s,"
+      f" median per-round breaker/plain {statistics.median(ratios):.3f} (overhead {100 * (1 - statistics.median(ratios)):.1f}%)")
+'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "breaker calls recorded in Redis window (should be > 0):"
 redis-cli -p "$REDIS_PORT" --scan --pattern 'tollgate:cb:*' | head
