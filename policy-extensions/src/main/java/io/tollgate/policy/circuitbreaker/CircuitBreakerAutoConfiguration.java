@@ -68,7 +68,7 @@ public class CircuitBreakerAutoConfiguration {
 
 	@Bean(name = "circuitBreakersHealthIndicator")
 	@ConditionalOnMissingBean(name = "circuitBreakersHealthIndicator")
-	@ConditionalOnEnabledHealthIndicator("circuitBreakers")
+	@ConditionalOnEnabledHealthIndicator("circuitbreakers")
 	CircuitBreakersHealthIndicator circuitBreakersHealthIndicator(SharedCircuitBreakers breakers) {
 		return new CircuitBreakersHealthIndicator(breakers);
 	}
