@@ -77,20 +77,21 @@ public class BreakerStore {
 		return run(RECORD, List.of(stateKey(s.name()), windowKey(s.name())), s.name(), channel, calls, failures, slow,
 				s.slidingWindowSeconds(), s.minimumCalls(), s.failureRateThreshold(), s.slowCallRateThreshold(),
 				s.waitInOpen().toMillis())
-			.map(SharedSnapshot::fromReply);
+			.map(reply -> SharedSnapshot.fromReply(reply).withCause("rate"));
 	}
 
 	/** Asks for a half-open trial permit (moving an expired OPEN breaker to HALF_OPEN). */
 	Mono<Verdict> acquire(BreakerSettings s) {
 		return run(ACQUIRE, List.of(stateKey(s.name())), s.name(), channel, s.halfOpenCalls(), s.trialTimeout().toMillis())
-			.map(reply -> new Verdict(SharedSnapshot.fromReply(reply), (int) SharedSnapshot.toLong(reply.get(3))));
+			.map(reply -> new Verdict(SharedSnapshot.fromReply(reply).withCause("wait"),
+					(int) SharedSnapshot.toLong(reply.get(3))));
 	}
 
 	/** Reports one half-open trial outcome. */
 	Mono<SharedSnapshot> trial(BreakerSettings s, long version, boolean good) {
 		return run(TRIAL, List.of(stateKey(s.name()), windowKey(s.name())), s.name(), channel, version, good ? 1 : 0,
 				s.halfOpenCalls(), s.failureRateThreshold(), s.waitInOpen().toMillis())
-			.map(SharedSnapshot::fromReply);
+			.map(reply -> SharedSnapshot.fromReply(reply).withCause("trial"));
 	}
 
 	/** Reads the current shared state. */

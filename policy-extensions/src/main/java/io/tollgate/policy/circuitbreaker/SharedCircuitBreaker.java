@@ -37,7 +37,10 @@ public class SharedCircuitBreaker {
 	/** When the last pub/sub or script result was applied; polls issued before it may be stale. */
 	private volatile long lastPushNanos = System.nanoTime();
 
-	/** False until the shared state was read once, so a replica that starts late learns it at the next flush. */
+	/**
+	 * False until the shared state was read once, and again during a Redis outage: a replica that
+	 * starts late or rejoins learns the current state at the next flush tick.
+	 */
 	private volatile boolean synced;
 
 	private volatile long localOpenedNanos = System.nanoTime();
@@ -181,6 +184,13 @@ public class SharedCircuitBreaker {
 
 	/** Sends the outcomes batched since the last flush to the shared window. */
 	Mono<Void> flush() {
+		if (store.isDown()) {
+			// outcomes of an outage would land in the window's current second when Redis is back: drop them
+			synced = false;
+			pendingCalls.reset();
+			pendingFailures.reset();
+			pendingSlow.reset();
+		}
 		if (!synced) {
 			return poll();
 		}
@@ -227,7 +237,9 @@ public class SharedCircuitBreaker {
 		if (old.snapshot.state() != s.state() || old.snapshot.version() != s.version() && "operator".equals(s.cause())) {
 			log.info("Circuit breaker '{}' (cluster) {} -> {}{}", settings.name(), old.snapshot.state(), s.state(),
 					s.cause().isEmpty() ? "" : " (" + s.cause() + ")");
-			if ("operator".equals(s.cause()) && s.state() == BreakerState.CLOSED) {
+			// closed by successful trials or by an operator: closed for everyone, this replica's
+			// own breaker included (its half-open history predates the cluster's verdict)
+			if (s.state() == BreakerState.CLOSED && ("operator".equals(s.cause()) || "trial".equals(s.cause()))) {
 				local.reset();
 			}
 		}
