@@ -10,6 +10,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
+import io.tollgate.policy.auth.CachingJwtAuthenticationConverter;
 import io.tollgate.policy.auth.ProblemBearerEntryPoint;
 
 /**
@@ -24,7 +25,8 @@ public class GatewaySecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain tollgateSecurityWebFilterChain(ServerHttpSecurity http,
-			ObjectProvider<ReactiveJwtDecoder> jwtDecoder, ProblemBearerEntryPoint entryPoint) {
+			ObjectProvider<ReactiveJwtDecoder> jwtDecoder, ProblemBearerEntryPoint entryPoint,
+			CachingJwtAuthenticationConverter authenticationConverter) {
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -34,11 +36,14 @@ public class GatewaySecurityConfiguration {
 			.headers(ServerHttpSecurity.HeaderSpec::disable)
 			.requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-			.exceptionHandling(ex -> ex.authenticationEntryPoint(entryPoint))
-			.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll());
+			// no authorizeExchange: authorization is per route, after routing (RouteAuthenticationFilter),
+			// so the chain carries no authorization filter that would only say "permit" on every request
+			.exceptionHandling(ex -> ex.authenticationEntryPoint(entryPoint));
 		ReactiveJwtDecoder decoder = jwtDecoder.getIfAvailable();
 		if (decoder != null) {
-			http.oauth2ResourceServer(rs -> rs.jwt(jwt -> jwt.jwtDecoder(decoder)).authenticationEntryPoint(entryPoint));
+			http.oauth2ResourceServer(rs -> rs
+				.jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(authenticationConverter))
+				.authenticationEntryPoint(entryPoint));
 		}
 		return http.build();
 	}

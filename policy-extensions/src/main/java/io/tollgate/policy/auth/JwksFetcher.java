@@ -34,6 +34,8 @@ public final class JwksFetcher implements Supplier<Mono<String>> {
 
 	private final AtomicReference<String> jwksUri = new AtomicReference<>();
 
+	private final Duration timeout;
+
 	private JwksFetcher(@Nullable String jwksUri, @Nullable String issuer, Duration timeout) {
 		HttpClient http = HttpClient.create().responseTimeout(timeout).followRedirect(false);
 		this.web = WebClient.builder()
@@ -44,8 +46,6 @@ public final class JwksFetcher implements Supplier<Mono<String>> {
 		this.jwksUri.set(jwksUri);
 		this.timeout = timeout;
 	}
-
-	private final Duration timeout;
 
 	public static JwksFetcher fromJwkSetUri(String jwksUri, Duration timeout) {
 		return new JwksFetcher(jwksUri, null, timeout);

@@ -97,6 +97,12 @@ public class TollgateJwtAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	CachingJwtAuthenticationConverter cachingJwtAuthenticationConverter(JwtProperties properties) {
+		return new CachingJwtAuthenticationConverter(properties.getCache().getMaxSize());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	RouteAuthenticationFilter routeAuthenticationFilter() {
 		return new RouteAuthenticationFilter();
 	}

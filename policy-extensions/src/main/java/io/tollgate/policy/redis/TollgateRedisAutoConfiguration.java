@@ -1,12 +1,17 @@
 package io.tollgate.policy.redis;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.resource.Delay;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration;
@@ -24,6 +29,13 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 @ConditionalOnClass({ ReactiveRedisConnectionFactory.class, ClientOptions.class })
 @EnableConfigurationProperties(RedisHealthProperties.class)
 public class TollgateRedisAutoConfiguration {
+
+	/** Reconnect quickly after an outage (Lettuce's default backoff grows to 30 s). */
+	@Bean
+	ClientResourcesBuilderCustomizer tollgateLettuceReconnectDelay() {
+		return builder -> builder.reconnectDelay(
+				Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+	}
 
 	@Bean
 	LettuceClientOptionsBuilderCustomizer tollgateLettuceClientOptions() {

@@ -12,6 +12,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tollgate.testsupport.internal.FreePorts;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -56,9 +57,9 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
 
     private final ECKey ecKey = KeyPairs.generateEc("ec-1");
 
-    private final RSAKey encKey = generateEncKey();
+    private final RSAKey encKey = SharedKeys.ENC;
 
-    private final KeyPairs attackerKeys = KeyPairs.generate("attacker-rsa", "attacker-ec");
+    private final KeyPairs attackerKeys = SharedKeys.ATTACKER;
 
     private final AtomicLong jwksRequests = new AtomicLong();
 
@@ -89,12 +90,20 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
         rsaKeys.add(currentRsa);
     }
 
-    private static RSAKey generateEncKey() {
-        try {
-            return new RSAKeyGenerator(2048).keyID("enc-1").keyUse(KeyUse.ENCRYPTION).generate();
-        }
-        catch (JOSEException e) {
-            throw new IllegalStateException(e);
+    /** Keys that need not differ between providers, generated once per JVM (RSA generation is slow). */
+    private static final class SharedKeys {
+
+        static final RSAKey ENC = generateEncKey();
+
+        static final KeyPairs ATTACKER = KeyPairs.generate("attacker-rsa", "attacker-ec");
+
+        private static RSAKey generateEncKey() {
+            try {
+                return new RSAKeyGenerator(2048).keyID("enc-1").keyUse(KeyUse.ENCRYPTION).generate();
+            }
+            catch (JOSEException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -125,10 +134,28 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
         if (loops == null) {
             loops = LoopResources.create("test-idp", 1, 1, true);
         }
-        server = HttpServer.create().host("127.0.0.1").port(port).runOn(loops).handle(this::handle)
-                .bindNow(Duration.ofSeconds(10));
+        server = port != 0 ? bind(port) : bindOnFreshPort();
         port = server.port();
         return this;
+    }
+
+    // Ports from FreePorts (outside the ephemeral range), so a restart on the same port does not race outgoing sockets.
+    private DisposableServer bindOnFreshPort() {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return bind(FreePorts.pick());
+            }
+            catch (RuntimeException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private DisposableServer bind(int p) {
+        return HttpServer.create().host("127.0.0.1").port(p).runOn(loops).handle(this::handle)
+                .bindNow(Duration.ofSeconds(10));
     }
 
     /** Unbinds the server (connections then get refused); {@link #start()} binds the same port again. */
@@ -144,7 +171,7 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
     public synchronized void close() {
         stop();
         if (loops != null) {
-            loops.disposeLater().block(Duration.ofSeconds(5));
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
             loops = null;
         }
         ownerContextId = null;
@@ -287,6 +314,11 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
     /** The RSA key signing RS* tokens now (private JWK). */
     public RSAKey rsaKey() {
         return currentRsa;
+    }
+
+    /** The published {@code use: enc} RSA key (private JWK), to prove encryption keys never verify signatures. */
+    public RSAKey encKey() {
+        return encKey;
     }
 
     /** The EC key ("ec-1") signing ES256 tokens (private JWK). */

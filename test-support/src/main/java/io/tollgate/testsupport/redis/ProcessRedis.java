@@ -30,7 +30,7 @@ final class ProcessRedis implements RedisBackend {
 
     ProcessRedis(boolean cluster) {
         this.cluster = cluster;
-        this.dir = Files2.tempDir(cluster ? "tollgate-redis-cluster-" : "tollgate-redis-");
+        this.dir = Reaper.deleteOnExit(Files2.tempDir(cluster ? "tollgate-redis-cluster-" : "tollgate-redis-"));
     }
 
     @Override
@@ -139,6 +139,7 @@ final class ProcessRedis implements RedisBackend {
         }
         finally {
             Files2.deleteQuietly(dir);
+            Reaper.forgetDir(dir);
         }
     }
 

@@ -148,6 +148,11 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
         return backend().ports().get(0);
     }
 
+    /** Ports of every node: three for a cluster, one for a standalone server. */
+    public List<Integer> ports() {
+        return backend().ports();
+    }
+
     /** {@code "127.0.0.1:port"} of every node: three for a cluster, one for a standalone server. */
     public List<String> clusterNodes() {
         RedisBackend b = backend();

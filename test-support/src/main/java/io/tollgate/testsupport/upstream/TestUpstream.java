@@ -1,6 +1,7 @@
 package io.tollgate.testsupport.upstream;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.tollgate.testsupport.internal.FreePorts;
 import io.tollgate.testsupport.internal.Json;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -93,10 +94,28 @@ public final class TestUpstream implements BeforeAllCallback, AfterAllCallback, 
             loops = LoopResources.create("test-upstream", 1, Math.max(2, Runtime.getRuntime().availableProcessors()),
                     true);
         }
-        server = HttpServer.create().host("127.0.0.1").port(port).runOn(loops).handle(this::handle)
-                .bindNow(Duration.ofSeconds(10));
+        server = port != 0 ? bind(port) : bindOnFreshPort();
         port = server.port();
         return this;
+    }
+
+    // Ports from FreePorts (outside the ephemeral range), so a restart on the same port does not race outgoing sockets.
+    private DisposableServer bindOnFreshPort() {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return bind(FreePorts.pick());
+            }
+            catch (RuntimeException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private DisposableServer bind(int p) {
+        return HttpServer.create().host("127.0.0.1").port(p).runOn(loops).handle(this::handle)
+                .bindNow(Duration.ofSeconds(10));
     }
 
     /** Unbinds (connections get refused); {@link #start()} binds the same port again. */
@@ -112,7 +131,7 @@ public final class TestUpstream implements BeforeAllCallback, AfterAllCallback, 
     public synchronized void close() {
         stop();
         if (loops != null) {
-            loops.disposeLater().block(Duration.ofSeconds(5));
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
             loops = null;
         }
         ownerContextId = null;
@@ -165,6 +184,11 @@ public final class TestUpstream implements BeforeAllCallback, AfterAllCallback, 
     /** {@code http://127.0.0.1:port} (starts the server if it never ran). */
     public URI uri() {
         return URI.create("http://127.0.0.1:" + ensureStarted());
+    }
+
+    /** {@code "http://127.0.0.1:port"} (starts the server if it never ran). */
+    public String url() {
+        return uri().toString();
     }
 
     /** Requests received since start or {@link #reset()} (also those closed or failed on purpose). */
