@@ -2,13 +2,13 @@
 # Overhead of SharedCircuitBreaker on a healthy route: requests/s of a plain route vs. the same
 # upstream behind SharedCircuitBreaker, measured against one gateway process in the same run.
 # The gateway is pinned to CPU 0; wrk, the upstream and a private redis-server share CPU 1.
-# Usage: k6-loadtests/bench/breaker-bench.sh [seconds per run (default 15)] [connections (default 32)] [rounds (default 4)]
+# Usage: k6-loadtests/bench/breaker-bench.sh [seconds per run (default 8)] [connections (default 32)] [rounds (default 8)]
 # Needs: wrk, redis-server, taskset, JDK 17; builds gateway-app/target/gateway-app.jar if missing.
 set -euo pipefail
 
-DURATION="${1:-15}"
+DURATION="${1:-8}"
 CONNECTIONS="${2:-32}"
-ROUNDS="${3:-4}"
+ROUNDS="${3:-8}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 JAR="$ROOT/gateway-app/target/gateway-app.jar"

@@ -17,10 +17,19 @@ import org.springframework.lang.Nullable;
  */
 public class BreakerMetrics {
 
+	/** Values of the {@code outcome} tag. */
+	enum Call {
+
+		SUCCESS, SLOW, FAILURE, TIMEOUT, NOT_PERMITTED;
+
+		final String tag = name().toLowerCase(Locale.ROOT);
+	}
+
 	@Nullable
 	private final MeterRegistry registry;
 
-	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+	/** Counters per breaker name, indexed by {@link Call#ordinal()}: no meter lookup per request. */
+	private final Map<String, Counter[]> counters = new ConcurrentHashMap<>();
 
 	public BreakerMetrics(@Nullable MeterRegistry registry) {
 		this.registry = registry;
@@ -47,16 +56,21 @@ public class BreakerMetrics {
 				.description("This replica's own circuit breaker state")
 				.register(registry);
 		}
+		Counter[] byOutcome = new Counter[Call.values().length];
+		for (Call call : Call.values()) {
+			byOutcome[call.ordinal()] = Counter.builder("tollgate.circuitbreaker.calls")
+				.tag("name", breaker.name())
+				.tag("outcome", call.tag)
+				.description("Calls through a shared circuit breaker by outcome")
+				.register(registry);
+		}
+		counters.put(breaker.name(), byOutcome);
 	}
 
-	void call(SharedCircuitBreaker breaker, String outcome) {
-		if (registry == null) {
-			return;
+	void call(SharedCircuitBreaker breaker, Call call) {
+		Counter[] byOutcome = counters.get(breaker.name());
+		if (byOutcome != null) {
+			byOutcome[call.ordinal()].increment();
 		}
-		counters.computeIfAbsent(breaker.name() + '|' + outcome, key -> Counter.builder("tollgate.circuitbreaker.calls")
-			.tag("name", breaker.name())
-			.tag("outcome", outcome)
-			.description("Calls through a shared circuit breaker by outcome")
-			.register(registry)).increment();
 	}
 }

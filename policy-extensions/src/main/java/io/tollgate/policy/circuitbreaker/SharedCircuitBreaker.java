@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,8 @@ public class SharedCircuitBreaker {
 	private static CircuitBreakerConfig localConfig(BreakerSettings s) {
 		return CircuitBreakerConfig.custom()
 			.slidingWindowType(SlidingWindowType.TIME_BASED)
+			// event-loop threads record outcomes: no monitor to contend on
+			.slidingWindowSynchronizationStrategy(SlidingWindowSynchronizationStrategy.LOCK_FREE)
 			.slidingWindowSize(s.slidingWindowSeconds())
 			.minimumNumberOfCalls(s.minimumCalls())
 			.failureRateThreshold(s.failureRateThreshold())

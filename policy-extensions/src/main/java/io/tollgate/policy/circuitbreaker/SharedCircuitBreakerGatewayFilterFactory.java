@@ -104,7 +104,7 @@ public class SharedCircuitBreakerGatewayFilterFactory
 		public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 			return breaker.acquire().flatMap(permit -> {
 				if (!permit.granted()) {
-					metrics.call(breaker, "not_permitted");
+					metrics.call(breaker, BreakerMetrics.Call.NOT_PERMITTED);
 					return rejected(exchange, permit);
 				}
 				return call(exchange, chain, permit);
@@ -130,8 +130,8 @@ public class SharedCircuitBreakerGatewayFilterFactory
 		private Mono<Void> finish(Permit permit, Outcome outcome, long start) {
 			long elapsed = System.nanoTime() - start;
 			boolean slow = elapsed > breaker.settings().slowCallDuration().toNanos();
-			metrics.call(breaker, outcome == Outcome.SUCCESS ? (slow ? "slow" : "success")
-					: outcome == Outcome.TIMEOUT ? "timeout" : "failure");
+			metrics.call(breaker, outcome == Outcome.SUCCESS ? (slow ? BreakerMetrics.Call.SLOW : BreakerMetrics.Call.SUCCESS)
+					: outcome == Outcome.TIMEOUT ? BreakerMetrics.Call.TIMEOUT : BreakerMetrics.Call.FAILURE);
 			return breaker.complete(permit, outcome, elapsed);
 		}
 
