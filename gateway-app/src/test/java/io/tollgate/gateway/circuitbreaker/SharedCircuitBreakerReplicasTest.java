@@ -58,6 +58,12 @@ class SharedCircuitBreakerReplicasTest {
 	@RegisterExtension
 	static final TestUpstream outageUpstream = new TestUpstream();
 
+	@RegisterExtension
+	static final TestUpstream slowUpstream = new TestUpstream();
+
+	@RegisterExtension
+	static final TestUpstream statusUpstream = new TestUpstream();
+
 	/** Nothing listens here: connections are refused. */
 	static final String UNREACHABLE = "http://127.0.0.1:" + closedPort();
 
@@ -94,6 +100,9 @@ class SharedCircuitBreakerReplicasTest {
 					"wait-in-open", "30s", "fallback-uri", "forward:/fallback/fb");
 			route(p, 5, "forced", forcedUpstream.uri().toString(), "name", "forced");
 			route(p, 6, "outage", outageUpstream.uri().toString(), "name", "outage");
+			route(p, 7, "slow", slowUpstream.uri().toString(), "name", "slow", "minimum-calls", "2", "timeout", "200ms");
+			route(p, 8, "statuses", statusUpstream.uri().toString(), "name", "statuses", "minimum-calls", "3",
+					"failure-statuses", "502, 504");
 			perReplica.add(p);
 		}
 		gateways = GatewayReplicas.start(common, perReplica);
@@ -285,6 +294,40 @@ class SharedCircuitBreakerReplicasTest {
 		assertThat(onB.statusCode()).isEqualTo(200);
 		assertThat(onB.body()).isEqualTo("fallback for /fallback/fb");
 		assertThat(fallbackUpstream.requestCount()).isEqualTo(calls);
+	}
+
+	@Test
+	@Order(5)
+	void whenUpstreamTimesOutWithoutFallback_then504ProblemAndTheTimeoutsOpenTheBreaker() throws Exception {
+		slowUpstream.delay(Duration.ofSeconds(2));
+		for (int i = 0; i < 2; i++) {
+			HttpResponse<String> response = a().get("/slow/x");
+			assertThat(response.statusCode()).isEqualTo(504);
+			assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+					v -> assertThat(v).startsWith("application/problem+json"));
+			assertThat(response.body()).contains("\"breaker\":\"slow\"");
+		}
+		waitFor(Duration.ofSeconds(2), () -> c().breaker("slow").sharedState() == BreakerState.OPEN, "slow open on C");
+		assertBreakerOpenResponse(c().get("/slow/x"), "slow", "cluster");
+		assertThat(slowUpstream.requestCount()).isEqualTo(2);
+	}
+
+	@Test
+	@Order(5)
+	void whenUpstreamAnswersWithStatusesNotListedAsFailures_thenTheyDoNotCount_butListedOnesDo() throws Exception {
+		statusUpstream.respondWith(500);
+		for (int i = 0; i < 6; i++) {
+			assertThat(b().get("/statuses/x").statusCode()).isEqualTo(500);
+		}
+		Thread.sleep(500);
+		assertThat(c().breaker("statuses").sharedState()).isEqualTo(BreakerState.CLOSED);
+		assertThat(b().breaker("statuses").localState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		statusUpstream.respondWith(502);
+		for (int i = 0; i < 8; i++) {
+			assertThat(b().get("/statuses/x").statusCode()).isIn(502, 503);
+		}
+		waitFor(Duration.ofSeconds(2), () -> c().breaker("statuses").sharedState() == BreakerState.OPEN,
+				"502s open the breaker");
 	}
 
 	@Test
