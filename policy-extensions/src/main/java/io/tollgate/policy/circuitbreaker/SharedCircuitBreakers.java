@@ -133,7 +133,10 @@ public class SharedCircuitBreakers implements SmartLifecycle {
 		return Flux.interval(period)
 			.onBackpressureDrop()
 			.concatMap(tick -> Flux.fromIterable(breakers.values())
-				.flatMap(b -> task.apply(b).onErrorResume(ex -> Mono.empty())), 1)
+				// Redis failures were already reported once by the store's outage log
+				.flatMap(b -> task.apply(b)
+					.doOnError(ex -> log.debug("Circuit breaker {} of '{}' failed", what, b.name(), ex))
+					.onErrorResume(ex -> Mono.empty())), 1)
 			.subscribe(null, ex -> log.error("Circuit breaker {} loop stopped", what, ex));
 	}
 
