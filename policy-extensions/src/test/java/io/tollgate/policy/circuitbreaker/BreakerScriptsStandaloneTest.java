@@ -1,0 +1,16 @@
+package io.tollgate.policy.circuitbreaker;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.tollgate.testsupport.redis.RedisExtension;
+
+class BreakerScriptsStandaloneTest extends BreakerScriptsTest {
+
+	@RegisterExtension
+	static final RedisExtension redis = RedisExtension.standalone();
+
+	@Override
+	RedisExtension redis() {
+		return redis;
+	}
+}
