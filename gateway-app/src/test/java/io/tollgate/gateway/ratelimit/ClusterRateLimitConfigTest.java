@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 
+import io.tollgate.gateway.support.GatewayInstance;
 import io.tollgate.testsupport.redis.RedisExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,7 +16,7 @@ class ClusterRateLimitConfigTest {
 	static final RedisExtension redis = RedisExtension.standalone();
 
 	static void startWith(LimitedRoute route) {
-		Replica.builder().redis(redis).routes("http://127.0.0.1:9", List.of(route)).start().close();
+		LimitedRoute.addAll(GatewayInstance.builder().redis(redis), "http://127.0.0.1:9", List.of(route)).start().close();
 	}
 
 	@Test
@@ -32,10 +33,9 @@ class ClusterRateLimitConfigTest {
 
 	@Test
 	void whenGlobalSettingsAreInvalid_thenStartupFails() {
-		assertThatThrownBy(() -> Replica.builder()
+		assertThatThrownBy(() -> LimitedRoute.addAll(GatewayInstance.builder()
 			.redis(redis)
-			.property("tollgate.ratelimit.backoff", "10s")
-			.routes("http://127.0.0.1:9", List.of(LimitedRoute.of("ok", "5/1s", "ip")))
+			.property("tollgate.ratelimit.backoff", "10s"), "http://127.0.0.1:9", List.of(LimitedRoute.of("ok", "5/1s", "ip")))
 			.start()
 			.close()).hasStackTraceContaining("tollgate.ratelimit.backoff must be between 0 and 1s");
 	}

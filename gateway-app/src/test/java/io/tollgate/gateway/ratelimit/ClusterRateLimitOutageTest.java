@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tollgate.gateway.support.GatewayInstance;
 import io.tollgate.policy.ratelimit.RateLimitMetrics;
 import io.tollgate.policy.ratelimit.ReplicaHeartbeat;
 import io.tollgate.policy.ratelimit.StoreBreaker;
@@ -29,11 +30,11 @@ class ClusterRateLimitOutageTest {
 	@RegisterExtension
 	static final TestUpstream upstream = new TestUpstream();
 
-	final List<Replica> replicas = new ArrayList<>();
+	final List<GatewayInstance> replicas = new ArrayList<>();
 
 	TcpProxy proxy;
 
-	Replica slowGateway;
+	GatewayInstance slowGateway;
 
 	static List<LimitedRoute> routes() {
 		return List.of(LimitedRoute.of("local", "10/10m", "ip"),
@@ -45,25 +46,24 @@ class ClusterRateLimitOutageTest {
 	@BeforeAll
 	void start() {
 		for (int i = 0; i < 2; i++) {
-			replicas.add(Replica.builder()
+			replicas.add(LimitedRoute.addAll(GatewayInstance.builder()
 				.redis(redis)
-				.property("tollgate.ratelimit.replica-id", "outage-" + i)
-				.routes(upstream.uri().toString(), routes())
+				.property("tollgate.ratelimit.replica-id", "outage-" + i), upstream.uri().toString(), routes())
 				.start());
 		}
 		proxy = TcpProxy.to(redis.port());
-		slowGateway = Replica.builder()
-			.redisUrl("redis://" + proxy.host() + ":" + proxy.port())
-			.routes(upstream.uri().toString(), routes())
+		slowGateway = LimitedRoute.addAll(GatewayInstance.builder()
+			.property("spring.data.redis.url", "redis://" + proxy.host() + ":" + proxy.port()), upstream.uri().toString(),
+				routes())
 			.start();
-		List<Replica> all = new ArrayList<>(replicas);
+		List<GatewayInstance> all = new ArrayList<>(replicas);
 		all.add(slowGateway);
 		ClusterRateLimitSuite.awaitShared(all);
 	}
 
 	@AfterAll
 	void stop() {
-		replicas.forEach(Replica::close);
+		replicas.forEach(GatewayInstance::close);
 		if (slowGateway != null) {
 			slowGateway.close();
 		}
@@ -108,7 +108,7 @@ class ClusterRateLimitOutageTest {
 		assertThat(denied.status()).isEqualTo(503);
 		assertThat(denied.header("Content-Type")).startsWith("application/problem+json");
 		assertThat(denied.header("Retry-After")).isEqualTo("1");
-		Http.Res health = Http.get(replicas.get(0).managementUrl() + "/actuator/health");
+		Http.Res health = Http.get("http://127.0.0.1:" + replicas.get(0).managementPort() + "/actuator/health");
 		assertThat(health.body()).contains("\"clusterRateLimit\"").contains("\"store\":\"fallback\"");
 		assertThat(replicas.get(0).bean(MeterRegistry.class)
 			.get(RateLimitMetrics.DECISIONS)
@@ -129,7 +129,7 @@ class ClusterRateLimitOutageTest {
 		while (shared.status() == 503 && System.nanoTime() - restarted < Duration.ofSeconds(8).toNanos());
 		assertThat(shared.status()).isEqualTo(200);
 		// every replica is back on Redis within 5 s of the restart, by itself
-		for (Replica r : replicas) {
+		for (GatewayInstance r : replicas) {
 			while (r.bean(StoreBreaker.class).state() != StoreBreaker.State.CLOSED) {
 				assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(Duration.ofSeconds(5));
 				Thread.sleep(20);
@@ -140,7 +140,7 @@ class ClusterRateLimitOutageTest {
 		assertThat(Http.get(url(0, "/deny/c")).status()).isEqualTo(200);
 		assertThat(Http.get(url(0, "/deny/c")).status()).isEqualTo(429);
 		assertThat(RedisKeys.pttl(redis, "tollgate:rl:{deny:ip:127.0.0.1}:gcra:2-per-10m")).isPositive();
-		health = Http.get(replicas.get(1).managementUrl() + "/actuator/health");
+		health = Http.get("http://127.0.0.1:" + replicas.get(1).managementPort() + "/actuator/health");
 		assertThat(health.body()).contains("\"store\":\"redis\"");
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tollgate.gateway.support.GatewayInstance;
 import io.tollgate.policy.ratelimit.RateLimitMetrics;
 import io.tollgate.policy.ratelimit.StoreBreaker;
 import io.tollgate.testsupport.jwt.TestIdentityProvider;
@@ -32,7 +33,7 @@ abstract class ClusterRateLimitSuite {
 
 	static final String TRUSTED_PROXY = "127.0.0.2";
 
-	final List<Replica> gateways = new ArrayList<>();
+	final List<GatewayInstance> gateways = new ArrayList<>();
 
 	abstract RedisExtension redis();
 
@@ -66,21 +67,21 @@ abstract class ClusterRateLimitSuite {
 	void startGateways() {
 		redis().flushAll();
 		for (int i = 0; i < 3; i++) {
-			Replica.Builder b = Replica.builder()
+			GatewayInstance.Builder b = GatewayInstance.builder()
 				.redis(redis())
 				.jwt(idp())
 				// exactness is about the shared store: give it room on a busy 2-core machine
 				.property("tollgate.ratelimit.timeout", "2s")
 				.property("tollgate.trusted-proxies", TRUSTED_PROXY + "/32")
 				.property("tollgate.ratelimit.replica-id", "replica-" + i);
-			gateways.add(b.routes(upstream().uri().toString(), routes()).start());
+			gateways.add(LimitedRoute.addAll(b, upstream().uri().toString(), routes()).start());
 		}
 		awaitShared(gateways);
 	}
 
-	static void awaitShared(List<Replica> gateways) {
+	static void awaitShared(List<GatewayInstance> gateways) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-		for (Replica g : gateways) {
+		for (GatewayInstance g : gateways) {
 			while (g.bean(StoreBreaker.class).state() != StoreBreaker.State.CLOSED) {
 				assertThat(System.nanoTime()).as("limiter reached Redis").isLessThan(deadline);
 				sleep(20);
@@ -90,7 +91,7 @@ abstract class ClusterRateLimitSuite {
 
 	@AfterAll
 	void stopGateways() {
-		gateways.forEach(Replica::close);
+		gateways.forEach(GatewayInstance::close);
 	}
 
 	static void sleep(long millis) {
@@ -109,7 +110,7 @@ abstract class ClusterRateLimitSuite {
 
 	double meter(String route, String outcome) {
 		double sum = 0;
-		for (Replica g : gateways) {
+		for (GatewayInstance g : gateways) {
 			var counter = g.bean(MeterRegistry.class)
 				.find(RateLimitMetrics.DECISIONS)
 				.tag("route", route)
@@ -302,7 +303,7 @@ abstract class ClusterRateLimitSuite {
 
 	@Test
 	void whenTheActuatorIsAsked_thenItShowsTheStoreStateAndEachLimitedRoute() {
-		Http.Res r = Http.get(gateways.get(0).managementUrl() + "/actuator/ratelimits");
+		Http.Res r = Http.get("http://127.0.0.1:" + gateways.get(0).managementPort() + "/actuator/ratelimits");
 		assertThat(r.status()).isEqualTo(200);
 		assertThat(r.body()).contains("\"store\":\"redis\"")
 			.contains("\"replicaId\":\"replica-0\"")
@@ -312,7 +313,7 @@ abstract class ClusterRateLimitSuite {
 		long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
 		Http.Res health;
 		do {
-			health = Http.get(gateways.get(0).managementUrl() + "/actuator/health");
+			health = Http.get("http://127.0.0.1:" + gateways.get(0).managementPort() + "/actuator/health");
 		}
 		while (!health.body().contains("\"liveReplicas\":3") && System.nanoTime() < deadline);
 		assertThat(health.body()).contains("\"clusterRateLimit\"").contains("\"liveReplicas\":3");

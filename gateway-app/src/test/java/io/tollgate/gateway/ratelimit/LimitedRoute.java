@@ -1,7 +1,10 @@
 package io.tollgate.gateway.ratelimit;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+
+import io.tollgate.gateway.support.GatewayInstance;
 
 /** A route at {@code /<id>/**} with one {@code ClusterRateLimit} filter in full (name + args) form. */
 final class LimitedRoute {
@@ -31,7 +34,15 @@ final class LimitedRoute {
 		return this;
 	}
 
-	void addTo(Replica.Builder builder, int index, String upstream) {
+	/** Adds the routes, in order, as {@code routes[0..n-1]} of the gateway's configuration. */
+	static GatewayInstance.Builder addAll(GatewayInstance.Builder builder, String upstream, List<LimitedRoute> routes) {
+		for (int i = 0; i < routes.size(); i++) {
+			routes.get(i).addTo(builder, i, upstream);
+		}
+		return builder;
+	}
+
+	private void addTo(GatewayInstance.Builder builder, int index, String upstream) {
 		String p = "spring.cloud.gateway.server.webflux.routes[" + index + "]";
 		builder.property(p + ".id", id);
 		builder.property(p + ".uri", upstream);
