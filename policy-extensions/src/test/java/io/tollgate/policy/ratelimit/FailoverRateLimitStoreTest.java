@@ -10,7 +10,10 @@ import io.tollgate.testsupport.redis.RedisExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** Timeout, breaker and fallback modes around a real Redis made slow or unreachable through a TCP proxy. */
 class FailoverRateLimitStoreTest {
@@ -118,6 +121,34 @@ class FailoverRateLimitStoreTest {
 		while (d.source() != RateLimitDecision.Source.SHARED && System.nanoTime() < deadline);
 		assertThat(d.source()).isEqualTo(RateLimitDecision.Source.SHARED);
 		assertThat(breaker.state()).isEqualTo(StoreBreaker.State.CLOSED);
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void whenAnOutageLasts_thenItAndEachFallbackChoiceAreLoggedOncePerOutage(CapturedOutput output) throws Exception {
+		store.consume(policy(OnStoreFailure.LOCAL), "warm").block();
+		for (int outage = 1; outage <= 2; outage++) {
+			proxy.blackhole(true);
+			for (int i = 0; i < 20; i++) {
+				store.consume(policy(OnStoreFailure.LOCAL), "alice").block();
+				store.consume(policy(OnStoreFailure.DENY), "alice").block();
+			}
+			proxy.blackhole(false);
+			proxy.dropConnections();
+			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (store.consume(policy(OnStoreFailure.LOCAL), "alice").block().source() != RateLimitDecision.Source.SHARED) {
+				assertThat(System.nanoTime()).isLessThan(deadline);
+				Thread.sleep(50);
+			}
+			assertThat(count(output, "Rate-limit store (Redis) unreachable")).isEqualTo(outage);
+			assertThat(count(output, "on-store-failure=local enforce")).isEqualTo(outage);
+			assertThat(count(output, "on-store-failure=deny answer 503")).isEqualTo(outage);
+			assertThat(count(output, "Rate-limit store (Redis) reachable again")).isEqualTo(outage);
+		}
+	}
+
+	static int count(CapturedOutput output, String text) {
+		return output.getAll().split(java.util.regex.Pattern.quote(text), -1).length - 1;
 	}
 
 	@Test
