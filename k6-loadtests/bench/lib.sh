@@ -3,7 +3,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 JAR="$ROOT/gateway-app/target/gateway-app.jar"
 DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-20s}
 CONNS=${CONNS:-64}
 GATEWAY_CPU=${GATEWAY_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -79,14 +79,27 @@ wait_gateway() {
   echo "gateway did not start; see $1" >&2; return 1
 }
 
+start_redis() { # port
+  taskset -c "$LOAD_CPU" redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no >/tmp/tollgate-bench-redis.log 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 50); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "redis-server did not start" >&2; return 1
+}
+
 stop_gateway() { kill "$GATEWAY_PID" 2>/dev/null || true; wait "$GATEWAY_PID" 2>/dev/null || true; sleep 1; }
 
-# wrk_case label url [header]: warm up, then measure; prints one table row
+# warm url [header]: load without measuring, so the JIT has compiled the path before wrk_case measures it
+warm() {
+  local args=(-t1 -c"$CONNS")
+  [ -n "${2:-}" ] && args+=(-H "$2")
+  taskset -c "$LOAD_CPU" wrk "${args[@]}" -d"$WARMUP" "$1" >/dev/null
+}
+
+# wrk_case label url [header]: measure one case; prints one table row
 wrk_case() {
   local label=$1 url=$2 header=${3:-}
   local args=(-t1 -c"$CONNS" --latency)
   [ -n "$header" ] && args+=(-H "$header")
-  taskset -c "$LOAD_CPU" wrk "${args[@]}" -d"$WARMUP" "$url" >/dev/null
   local cpu0; cpu0=$(cpu_ticks "$GATEWAY_PID")
   local out; out=$(taskset -c "$LOAD_CPU" wrk "${args[@]}" -d"$DURATION" "$url")
   local cpu1; cpu1=$(cpu_ticks "$GATEWAY_PID")
