@@ -55,14 +55,14 @@ REDIS_PORT=$(free_port); UP_PORT=$(free_port); GW_PORT=$(free_port); MGMT_PORT=$
 
 taskset -c "$LOAD_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
-taskset -c "$LOAD_CPU" java -Dsun.net.httpserver.nodelay=true -Xmx256m "$HERE/ratelimit/BenchUpstream.java" "$UP_PORT" >"$WORK/upstream.log" 2>&1 &
-PIDS+=($!)
 
 # the stock limiter's KeyResolver, compiled against the gateway's own libraries
 mkdir -p "$WORK/jar" "$WORK/classes"
 (cd "$WORK/jar" && unzip -q "$JAR" 'BOOT-INF/lib/*')
 javac -q -d "$WORK/classes" -cp "$WORK/jar/BOOT-INF/lib/*" "$HERE/ratelimit/BenchKeyResolvers.java" 2>/dev/null \
   || javac -d "$WORK/classes" -cp "$WORK/jar/BOOT-INF/lib/*" "$HERE/ratelimit/BenchKeyResolvers.java"
+taskset -c "$LOAD_CPU" java -Xmx256m -cp "$WORK/jar/BOOT-INF/lib/*" "$HERE/BenchUpstream.java" "$UP_PORT" >"$WORK/upstream.log" 2>&1 &
+PIDS+=($!)
 
 R=spring.cloud.gateway.server.webflux.routes
 UP="http://127.0.0.1:$UP_PORT"
