@@ -7,7 +7,8 @@
 #   Tollgate, JWT + RequireScopes + ClusterRateLimit + SharedCircuitBreaker ("all on")
 # Gateway pinned to CPU $GATEWAY_CPU; wrk, Redis and the upstream on CPU $LOAD_CPU. Prints a markdown table
 # with the gateway's CPU time per request (robust when other processes share the machine).
-# Each gateway JVM is warmed on all its routes (2 x WARMUP each) before anything is measured.
+# Each gateway JVM is warmed on all its routes (2 x WARMUP each) before anything is measured; each case is measured
+# ROUNDS times (default 2) and the best round is printed (run-to-run noise on a small VM is large).
 # Env: DURATION (10s), WARMUP (20s), CONNS (64), GW_PORT, MGMT_PORT, UPSTREAM_PORT, DEMO_PORT, REDIS_PORT.
 source "$(dirname "$0")/lib.sh"
 need_tools
