@@ -12,17 +12,13 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.tollgate.testsupport.internal.FreePorts;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
-import reactor.netty.resources.LoopResources;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,6 +32,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+
+import io.tollgate.testsupport.internal.LoopbackHttpServer;
 
 /**
  * A real OIDC-style token issuer on a loopback port for tests: generated RSA 2048 ("rsa-1") and EC P-256 ("ec-1")
@@ -77,11 +75,7 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
 
     private int rotations = 1;
 
-    private int port;
-
-    private LoopResources loops;
-
-    private DisposableServer server;
+    private final LoopbackHttpServer http = new LoopbackHttpServer("test-idp", 1, this::handle);
 
     private String ownerContextId;
 
@@ -112,7 +106,7 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
     @Override
     public void beforeAll(ExtensionContext context) {
         synchronized (this) {
-            if (server == null && ownerContextId == null) {
+            if (!http.isBound() && ownerContextId == null) {
                 start();
                 ownerContextId = context.getUniqueId();
             }
@@ -128,60 +122,24 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
 
     /** Binds the HTTP server: on a free loopback port the first time, on the same port afterwards. Idempotent. */
     public synchronized TestIdentityProvider start() {
-        if (server != null) {
-            return this;
-        }
-        if (loops == null) {
-            loops = LoopResources.create("test-idp", 1, 1, true);
-        }
-        server = port != 0 ? bind(port) : bindOnFreshPort();
-        port = server.port();
+        http.start();
         return this;
-    }
-
-    // Ports from FreePorts (outside the ephemeral range), so a restart on the same port does not race outgoing sockets.
-    private DisposableServer bindOnFreshPort() {
-        for (int attempt = 1;; attempt++) {
-            try {
-                return bind(FreePorts.pick());
-            }
-            catch (RuntimeException e) {
-                if (attempt == 5) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private DisposableServer bind(int p) {
-        return HttpServer.create().host("127.0.0.1").port(p).runOn(loops).handle(this::handle)
-                .bindNow(Duration.ofSeconds(10));
     }
 
     /** Unbinds the server (connections then get refused); {@link #start()} binds the same port again. */
     public synchronized void stop() {
-        if (server != null) {
-            server.disposeNow(Duration.ofSeconds(5));
-            server = null;
-        }
+        http.stop();
     }
 
     /** Stops the server and its event loop for good. */
     @Override
     public synchronized void close() {
-        stop();
-        if (loops != null) {
-            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
-            loops = null;
-        }
+        http.close();
         ownerContextId = null;
     }
 
-    private synchronized int ensureStarted() {
-        if (port == 0) {
-            start();
-        }
-        return port;
+    private int ensureStarted() {
+        return http.ensureStarted();
     }
 
     // ---- HTTP
@@ -427,6 +385,6 @@ public final class TestIdentityProvider implements BeforeAllCallback, AfterAllCa
 
     @Override
     public String toString() {
-        return "TestIdentityProvider[" + (port == 0 ? "not started" : "http://127.0.0.1:" + port) + "]";
+        return "TestIdentityProvider[" + (http.boundPort() == 0 ? "not started" : "http://127.0.0.1:" + http.boundPort()) + "]";
     }
 }

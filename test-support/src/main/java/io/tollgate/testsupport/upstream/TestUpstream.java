@@ -1,19 +1,16 @@
 package io.tollgate.testsupport.upstream;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.tollgate.testsupport.internal.FreePorts;
 import io.tollgate.testsupport.internal.Json;
+import io.tollgate.testsupport.internal.LoopbackHttpServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
-import reactor.netty.resources.LoopResources;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -58,11 +55,7 @@ public final class TestUpstream implements BeforeAllCallback, AfterAllCallback, 
 
     private volatile boolean closeConnections;
 
-    private int port;
-
-    private LoopResources loops;
-
-    private DisposableServer server;
+    private final LoopbackHttpServer http = new LoopbackHttpServer("test-upstream", Math.max(2, Runtime.getRuntime().availableProcessors()), this::handle);
 
     private String ownerContextId;
 
@@ -71,7 +64,7 @@ public final class TestUpstream implements BeforeAllCallback, AfterAllCallback, 
     @Override
     public void beforeAll(ExtensionContext context) {
         synchronized (this) {
-            if (server == null && ownerContextId == null) {
+            if (!http.isBound() && ownerContextId == null) {
                 start();
                 ownerContextId = context.getUniqueId();
             }
@@ -87,61 +80,24 @@ public final class TestUpstream implements BeforeAllCallback, AfterAllCallback, 
 
     /** Binds on a free loopback port the first time, on the same port after {@link #stop()}. Idempotent. */
     public synchronized TestUpstream start() {
-        if (server != null) {
-            return this;
-        }
-        if (loops == null) {
-            loops = LoopResources.create("test-upstream", 1, Math.max(2, Runtime.getRuntime().availableProcessors()),
-                    true);
-        }
-        server = port != 0 ? bind(port) : bindOnFreshPort();
-        port = server.port();
+        http.start();
         return this;
-    }
-
-    // Ports from FreePorts (outside the ephemeral range), so a restart on the same port does not race outgoing sockets.
-    private DisposableServer bindOnFreshPort() {
-        for (int attempt = 1;; attempt++) {
-            try {
-                return bind(FreePorts.pick());
-            }
-            catch (RuntimeException e) {
-                if (attempt == 5) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private DisposableServer bind(int p) {
-        return HttpServer.create().host("127.0.0.1").port(p).runOn(loops).handle(this::handle)
-                .bindNow(Duration.ofSeconds(10));
     }
 
     /** Unbinds (connections get refused); {@link #start()} binds the same port again. */
     public synchronized void stop() {
-        if (server != null) {
-            server.disposeNow(Duration.ofSeconds(5));
-            server = null;
-        }
+        http.stop();
     }
 
     /** Stops for good and releases the event loop threads. */
     @Override
     public synchronized void close() {
-        stop();
-        if (loops != null) {
-            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(6));
-            loops = null;
-        }
+        http.close();
         ownerContextId = null;
     }
 
-    private synchronized int ensureStarted() {
-        if (port == 0) {
-            start();
-        }
-        return port;
+    private int ensureStarted() {
+        return http.ensureStarted();
     }
 
     // ---- behaviour switches
@@ -280,6 +236,6 @@ public final class TestUpstream implements BeforeAllCallback, AfterAllCallback, 
 
     @Override
     public String toString() {
-        return "TestUpstream[" + (port == 0 ? "not started" : "http://127.0.0.1:" + port) + "]";
+        return "TestUpstream[" + (http.boundPort() == 0 ? "not started" : "http://127.0.0.1:" + http.boundPort()) + "]";
     }
 }
