@@ -33,8 +33,9 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * The demo's upstream and development token issuer, on one loopback port. Its RSA key is generated at
- * every start and never written anywhere. Only active in the {@code demo} profile.
+ * The demo's upstream and development token issuer, on one loopback port. Its RSA key is
+ * generated at every start and never written anywhere. Only active in the {@code demo}
+ * profile.
  */
 @Component
 @Profile("demo")
@@ -60,12 +61,16 @@ public class DemoEnvironment implements SmartLifecycle {
 	public void start() {
 		String jwks = new JWKSet(key.toPublicJWK()).toString();
 		String discovery = "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/.well-known/jwks.json\"}";
-		server = HttpServer.create().host("127.0.0.1").port(port).route(routes -> routes
-			.get("/.well-known/jwks.json", (req, res) -> json(res, jwks))
-			.get("/.well-known/openid-configuration", (req, res) -> json(res, discovery))
-			.route(req -> req.uri().startsWith("/token"), this::token)
-			.route(req -> true, this::echo)).bindNow();
-		log.info("Demo upstream and token issuer on {} — mint a token with: curl -s '{}/token?sub=alice&scope=orders:read'",
+		server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(port)
+			.route(routes -> routes.get("/.well-known/jwks.json", (req, res) -> json(res, jwks))
+				.get("/.well-known/openid-configuration", (req, res) -> json(res, discovery))
+				.route(req -> req.uri().startsWith("/token"), this::token)
+				.route(req -> true, this::echo))
+			.bindNow();
+		log.info(
+				"Demo upstream and token issuer on {} — mint a token with: curl -s '{}/token?sub=alice&scope=orders:read'",
 				issuer, issuer);
 	}
 
@@ -86,9 +91,9 @@ public class DemoEnvironment implements SmartLifecycle {
 			if (tier != null) {
 				claims.claim("tier", tier);
 			}
-			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-				.type(JOSEObjectType.JWT)
-				.build(), claims.build());
+			SignedJWT jwt = new SignedJWT(
+					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
+					claims.build());
 			jwt.sign(new RSASSASigner(key));
 			return res.header("Content-Type", "text/plain").sendString(Mono.just(jwt.serialize() + "\n")).then();
 		}

@@ -17,8 +17,9 @@ import reactor.core.publisher.Mono;
 import io.tollgate.policy.problem.ProblemResponses;
 
 /**
- * Every error the gateway produces itself becomes an RFC 9457 problem: no stack traces, no exception
- * class names, no internal addresses. Runs before Spring Boot's default handler.
+ * Every error the gateway produces itself becomes an RFC 9457 problem: no stack traces,
+ * no exception class names, no internal addresses. Runs before Spring Boot's default
+ * handler.
  */
 @Component
 @Order(-2)
@@ -44,8 +45,7 @@ public class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler
 			status = HttpStatus.GATEWAY_TIMEOUT;
 			detail = "The upstream did not answer in time";
 		}
-		else if (hasCause(ex, ConnectException.class)
-				|| hasCause(ex, io.netty.channel.ConnectTimeoutException.class)) {
+		else if (hasCause(ex, ConnectException.class) || hasCause(ex, io.netty.channel.ConnectTimeoutException.class)) {
 			status = HttpStatus.BAD_GATEWAY;
 			detail = "The upstream could not be reached";
 		}
@@ -73,4 +73,5 @@ public class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler
 		}
 		return false;
 	}
+
 }

@@ -14,10 +14,11 @@ import io.tollgate.policy.auth.CachingJwtAuthenticationConverter;
 import io.tollgate.policy.auth.ProblemBearerEntryPoint;
 
 /**
- * Spring Security for the gateway: stateless bearer-token authentication only. Which routes need a
- * caller is decided per route after routing by {@code RouteAuthenticationFilter} (secure unless the
- * route's metadata says {@code public: true}), so this chain authenticates whenever a token is sent
- * and rejects a bad token with 401, but leaves authorization to the routes.
+ * Spring Security for the gateway: stateless bearer-token authentication only. Which
+ * routes need a caller is decided per route after routing by
+ * {@code RouteAuthenticationFilter} (secure unless the route's metadata says
+ * {@code public: true}), so this chain authenticates whenever a token is sent and rejects
+ * a bad token with 401, but leaves authorization to the routes.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -36,15 +37,18 @@ public class GatewaySecurityConfiguration {
 			.headers(ServerHttpSecurity.HeaderSpec::disable)
 			.requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-			// no authorizeExchange: authorization is per route, after routing (RouteAuthenticationFilter),
-			// so the chain carries no authorization filter that would only say "permit" on every request
+			// no authorizeExchange: authorization is per route, after routing
+			// (RouteAuthenticationFilter),
+			// so the chain carries no authorization filter that would only say "permit"
+			// on every request
 			.exceptionHandling(ex -> ex.authenticationEntryPoint(entryPoint));
 		ReactiveJwtDecoder decoder = jwtDecoder.getIfAvailable();
 		if (decoder != null) {
-			http.oauth2ResourceServer(rs -> rs
-				.jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(authenticationConverter))
-				.authenticationEntryPoint(entryPoint));
+			http.oauth2ResourceServer(
+					rs -> rs.jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(authenticationConverter))
+						.authenticationEntryPoint(entryPoint));
 		}
 		return http.build();
 	}
+
 }

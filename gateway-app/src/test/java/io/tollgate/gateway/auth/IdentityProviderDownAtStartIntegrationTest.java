@@ -14,8 +14,8 @@ import io.tollgate.testsupport.upstream.TestUpstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code issuer-uri} alone (OIDC discovery): the gateway starts and serves public routes while the
- * identity provider is down, and validates tokens once it is reachable.
+ * {@code issuer-uri} alone (OIDC discovery): the gateway starts and serves public routes
+ * while the identity provider is down, and validates tokens once it is reachable.
  */
 class IdentityProviderDownAtStartIntegrationTest {
 
@@ -70,4 +70,5 @@ class IdentityProviderDownAtStartIntegrationTest {
 		assertThat(status).isEqualTo(200);
 		assertThat(idp.discoveryRequests()).as("discovery was used").isGreaterThanOrEqualTo(1);
 	}
+
 }

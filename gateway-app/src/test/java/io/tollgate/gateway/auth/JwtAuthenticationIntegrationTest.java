@@ -26,8 +26,8 @@ import io.tollgate.testsupport.upstream.TestUpstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every JWT rule through real HTTP: a running gateway, a real identity provider serving a JWKS, real
- * signed tokens, a real upstream that counts what reaches it.
+ * Every JWT rule through real HTTP: a running gateway, a real identity provider serving a
+ * JWKS, real signed tokens, a real upstream that counts what reaches it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JwtAuthenticationIntegrationTest {
@@ -60,7 +60,10 @@ class JwtAuthenticationIntegrationTest {
 				.predicate("JwtClaim=tier, gold|platinum")
 				.filter("RequireScopes=orders:read")
 				.filter("AddRequestHeader=X-Lane, premium"))
-			.route(Route.id("admin").uri(up).path("/orders/**").predicate("JwtClaim=realm_access.roles, admin")
+			.route(Route.id("admin")
+				.uri(up)
+				.path("/orders/**")
+				.predicate("JwtClaim=realm_access.roles, admin")
 				.filter("AddRequestHeader=X-Lane, admin"))
 			.route(Route.id("orders").uri(up).path("/orders/**").filter("RequireScopes=orders:read"))
 			.route(Route.id("writes").uri(up).path("/writes/**").filter("RequireScopes=orders:read,orders:write"))
@@ -170,8 +173,10 @@ class JwtAuthenticationIntegrationTest {
 
 	@Test
 	void whenExpired_thenRejected_butWithinClockSkewAccepted() {
-		assertInvalidToken(valid().issuedAt(Instant.now().minusSeconds(600)).expiresAt(Instant.now().minusSeconds(31 + 5)).sign());
-		get("/api/x", valid().issuedAt(Instant.now().minusSeconds(600)).expiresAt(Instant.now().minusSeconds(10)).sign())
+		assertInvalidToken(
+				valid().issuedAt(Instant.now().minusSeconds(600)).expiresAt(Instant.now().minusSeconds(31 + 5)).sign());
+		get("/api/x",
+				valid().issuedAt(Instant.now().minusSeconds(600)).expiresAt(Instant.now().minusSeconds(10)).sign())
 			.expectStatus()
 			.isOk();
 	}
@@ -198,7 +203,8 @@ class JwtAuthenticationIntegrationTest {
 
 	@Test
 	void whenHmacSignedWithThePublicKey_thenRejected() {
-		// classic algorithm confusion: HS256 keyed with the RSA public key bytes the attacker can download
+		// classic algorithm confusion: HS256 keyed with the RSA public key bytes the
+		// attacker can download
 		byte[] publicKeyBytes = idp.rsaKey().toPublicJWK().toJSONString().getBytes();
 		assertInvalidToken(valid().hmac(JWSAlgorithm.HS256, publicKeyBytes).kid(idp.currentKid()).sign());
 		assertInvalidToken(valid().hs256("a-shared-secret-of-at-least-256-bits-0123456789").sign());
@@ -223,16 +229,10 @@ class JwtAuthenticationIntegrationTest {
 			.subject("mallory")
 			.kid(attacker.currentKid());
 		assertInvalidToken(forged.jku(attacker.jwksUri()).sign());
-		assertInvalidToken(attacker.tokenBuilder()
-			.issuer(idp.issuer())
-			.audience(idp.audience())
-			.x5u(attacker.jwksUri())
-			.sign());
-		assertInvalidToken(attacker.tokenBuilder()
-			.issuer(idp.issuer())
-			.audience(idp.audience())
-			.jwk(attacker.rsaKey())
-			.sign());
+		assertInvalidToken(
+				attacker.tokenBuilder().issuer(idp.issuer()).audience(idp.audience()).x5u(attacker.jwksUri()).sign());
+		assertInvalidToken(
+				attacker.tokenBuilder().issuer(idp.issuer()).audience(idp.audience()).jwk(attacker.rsaKey()).sign());
 		assertThat(attacker.jwksRequests()).as("attacker's JWKS must never be fetched").isZero();
 	}
 
@@ -274,8 +274,7 @@ class JwtAuthenticationIntegrationTest {
 		assertInvalidToken(valid().kid("k".repeat(10_000)).sign());
 		double elapsed = (System.nanoTime() - start) / 1e9;
 		long allowed = 1 + (long) Math.floor(elapsed / (COOLDOWN.toMillis() / 1000.0));
-		assertThat(idp.jwksRequests()).as("JWKS fetches during %.1f s of random kids", elapsed)
-			.isBetween(1L, allowed);
+		assertThat(idp.jwksRequests()).as("JWKS fetches during %.1f s of random kids", elapsed).isBetween(1L, allowed);
 	}
 
 	@Test
@@ -300,8 +299,9 @@ class JwtAuthenticationIntegrationTest {
 		get("/writes/1", valid().scopes("orders:read").sign()).expectStatus()
 			.isForbidden()
 			.expectHeader()
-			.value("WWW-Authenticate", v -> assertThat(v).startsWith("Bearer error=\"insufficient_scope\"")
-				.contains("scope=\"orders:read orders:write\""))
+			.value("WWW-Authenticate",
+					v -> assertThat(v).startsWith("Bearer error=\"insufficient_scope\"")
+						.contains("scope=\"orders:read orders:write\""))
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
@@ -330,8 +330,7 @@ class JwtAuthenticationIntegrationTest {
 		assertThat(upstream.lastRequest().header("X-Lane")).as("regex must match the whole value").isNull();
 		get("/orders/1", valid().claim("tier", List.of("silver", "platinum")).sign()).expectStatus().isOk();
 		assertThat(upstream.lastRequest().header("X-Lane")).isEqualTo("premium");
-		get("/orders/1", valid().claim("realm_access", Map.of("roles", List.of("user", "admin"))).sign())
-			.expectStatus()
+		get("/orders/1", valid().claim("realm_access", Map.of("roles", List.of("user", "admin"))).sign()).expectStatus()
 			.isOk();
 		assertThat(upstream.lastRequest().header("X-Lane")).isEqualTo("admin");
 		get("/orders/1", valid().sign()).expectStatus().isOk();
@@ -342,8 +341,8 @@ class JwtAuthenticationIntegrationTest {
 	void whenClaimsToHeaders_thenClaimsRelayedAndSpoofedHeadersRemoved() {
 		client.get()
 			.uri("/relay/1")
-			.header("Authorization", "Bearer " + valid().claim("realm_access", Map.of("roles", List.of("a", "b")))
-				.sign())
+			.header("Authorization",
+					"Bearer " + valid().claim("realm_access", Map.of("roles", List.of("a", "b"))).sign())
 			.header("X-User-Id", "admin")
 			.header("X-Tenant-Id", "other-tenant")
 			.exchange()
@@ -374,4 +373,5 @@ class JwtAuthenticationIntegrationTest {
 	private static String b64(String json) {
 		return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes());
 	}
+
 }

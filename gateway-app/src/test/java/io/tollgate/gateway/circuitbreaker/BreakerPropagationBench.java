@@ -21,8 +21,9 @@ import io.tollgate.testsupport.redis.RedisExtension;
 import io.tollgate.testsupport.upstream.TestUpstream;
 
 /**
- * Measures (does not assert timings) how long after the shared breaker opens on the replica that
- * tripped it the other replicas treat it as open. Not part of the regular suite (no *Test suffix):
+ * Measures (does not assert timings) how long after the shared breaker opens on the
+ * replica that tripped it the other replicas treat it as open. Not part of the regular
+ * suite (no *Test suffix):
  * {@code ./mvnw -o -q test -pl gateway-app -am -Dtest=BreakerPropagationBench -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class BreakerPropagationBench {
@@ -52,8 +53,10 @@ class BreakerPropagationBench {
 				a.context.getBean(io.tollgate.policy.circuitbreaker.SharedCircuitBreakers.class)
 					.force("bench", "RESET")
 					.block(Duration.ofSeconds(5));
-				waitFor(Duration.ofSeconds(2), () -> gateways.replicas.stream()
-					.allMatch(r -> r.breaker("bench").sharedState() == BreakerState.CLOSED), "reset everywhere");
+				waitFor(Duration.ofSeconds(2),
+						() -> gateways.replicas.stream()
+							.allMatch(r -> r.breaker("bench").sharedState() == BreakerState.CLOSED),
+						"reset everywhere");
 				Thread.sleep(250); // the reset flushes nothing stale into the new window
 				Watch watch = new Watch(gateways.replicas.stream().map(r -> r.breaker("bench")).toList());
 				watch.start();
@@ -70,7 +73,8 @@ class BreakerPropagationBench {
 				lastFailureToOthers.add((last - lastFailure) / 1e6);
 			}
 			report("first replica sees OPEN -> all three see OPEN", openToOthers);
-			report("last failing response on A -> all three see OPEN (includes the 200 ms batching)", lastFailureToOthers);
+			report("last failing response on A -> all three see OPEN (includes the 200 ms batching)",
+					lastFailureToOthers);
 		}
 	}
 
@@ -82,7 +86,10 @@ class BreakerPropagationBench {
 				sorted.size(), median, sorted.get(sorted.size() - 1), sorted.get(0));
 	}
 
-	/** Spins on the replicas' in-memory views and notes when each first sees the breaker open. */
+	/**
+	 * Spins on the replicas' in-memory views and notes when each first sees the breaker
+	 * open.
+	 */
 	static final class Watch extends Thread {
 
 		final List<SharedCircuitBreaker> breakers;
@@ -109,5 +116,7 @@ class BreakerPropagationBench {
 				Thread.onSpinWait();
 			}
 		}
+
 	}
+
 }

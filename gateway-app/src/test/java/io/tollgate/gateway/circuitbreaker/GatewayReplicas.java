@@ -27,8 +27,8 @@ import io.tollgate.policy.circuitbreaker.SharedCircuitBreaker;
 import io.tollgate.policy.circuitbreaker.SharedCircuitBreakers;
 
 /**
- * Several real gateway applications (random ports) in one JVM, sharing one Redis, as replicas behind
- * a load balancer would; plus a blocking HTTP client to talk to them.
+ * Several real gateway applications (random ports) in one JVM, sharing one Redis, as
+ * replicas behind a load balancer would; plus a blocking HTTP client to talk to them.
  */
 final class GatewayReplicas implements AutoCloseable {
 
@@ -67,7 +67,10 @@ final class GatewayReplicas implements AutoCloseable {
 	}
 
 	private static ConfigurableApplicationContext boot(Map<String, String> props) {
-		String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+		String[] args = props.entrySet()
+			.stream()
+			.map(e -> "--" + e.getKey() + "=" + e.getValue())
+			.toArray(String[]::new);
 		return new SpringApplicationBuilder(TollgateApplication.class, FallbackEndpoint.class).run(args);
 	}
 
@@ -82,7 +85,10 @@ final class GatewayReplicas implements AutoCloseable {
 		}
 	}
 
-	/** Adds a public route {@code /<id>/**} to {@code uri} guarded by {@code SharedCircuitBreaker=<breaker>}. */
+	/**
+	 * Adds a public route {@code /<id>/**} to {@code uri} guarded by
+	 * {@code SharedCircuitBreaker=<breaker>}.
+	 */
 	static void route(Map<String, String> props, int index, String id, String uri, String... filterArgs) {
 		String r = "spring.cloud.gateway.server.webflux.routes[" + index + "].";
 		props.put(r + "id", id);
@@ -142,12 +148,10 @@ final class GatewayReplicas implements AutoCloseable {
 
 		HttpResponse<String> management(String method, String path, String jsonBody) {
 			try {
-				HttpRequest.Builder b = HttpRequest
-					.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+				HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
 					.timeout(Duration.ofSeconds(10));
-				b = jsonBody == null ? b.GET()
-						: b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody))
-							.header("Content-Type", "application/json");
+				b = jsonBody == null ? b.GET() : b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody))
+					.header("Content-Type", "application/json");
 				return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
 			}
 			catch (IOException ex) {
@@ -162,9 +166,13 @@ final class GatewayReplicas implements AutoCloseable {
 		SharedCircuitBreaker breaker(String name) {
 			return context.getBean(SharedCircuitBreakers.class).get(name);
 		}
+
 	}
 
-	/** The fallback target used by routes with {@code fallback-uri: forward:/fallback/...}. */
+	/**
+	 * The fallback target used by routes with
+	 * {@code fallback-uri: forward:/fallback/...}.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class FallbackEndpoint {
 
@@ -173,5 +181,7 @@ final class GatewayReplicas implements AutoCloseable {
 			return RouterFunctions.route(RequestPredicates.path("/fallback/**"),
 					req -> ServerResponse.ok().header("X-Fallback", "true").bodyValue("fallback for " + req.path()));
 		}
+
 	}
+
 }

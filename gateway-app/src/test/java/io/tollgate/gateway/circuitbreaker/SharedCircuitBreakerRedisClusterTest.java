@@ -18,7 +18,10 @@ import io.tollgate.policy.circuitbreaker.BreakerState;
 import io.tollgate.testsupport.redis.RedisExtension;
 import io.tollgate.testsupport.upstream.TestUpstream;
 
-/** Two gateway replicas on a 3-master Redis Cluster: window, announcements and trial permits work there too. */
+/**
+ * Two gateway replicas on a 3-master Redis Cluster: window, announcements and trial
+ * permits work there too.
+ */
 class SharedCircuitBreakerRedisClusterTest {
 
 	@RegisterExtension
@@ -61,8 +64,8 @@ class SharedCircuitBreakerRedisClusterTest {
 				assertThat(gateways.get(0).get("/" + name + "/x").statusCode()).isEqualTo(500);
 			}
 			long at = System.nanoTime();
-			waitFor(Duration.ofSeconds(1),
-					() -> gateways.get(1).breaker(name).sharedState() == BreakerState.OPEN, name + " open on B");
+			waitFor(Duration.ofSeconds(1), () -> gateways.get(1).breaker(name).sharedState() == BreakerState.OPEN,
+					name + " open on B");
 			assertThat(Duration.ofNanos(System.nanoTime() - at)).isLessThan(Duration.ofSeconds(1));
 			assertThat(gateways.get(1).get("/" + name + "/x").statusCode()).isEqualTo(503);
 		}
@@ -79,4 +82,5 @@ class SharedCircuitBreakerRedisClusterTest {
 				"alpha closed on A after B's successful trial");
 		assertThat(gateways.get(1).breaker("alpha").sharedState()).isEqualTo(BreakerState.CLOSED);
 	}
+
 }

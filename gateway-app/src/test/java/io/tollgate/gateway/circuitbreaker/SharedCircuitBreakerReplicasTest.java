@@ -28,8 +28,9 @@ import io.tollgate.testsupport.redis.RedisExtension;
 import io.tollgate.testsupport.upstream.TestUpstream;
 
 /**
- * Three real gateway replicas sharing one real Redis, in front of real upstreams that are switched
- * to fail. Every breaker (and route) belongs to one test, so the tests do not see each other's state.
+ * Three real gateway replicas sharing one real Redis, in front of real upstreams that are
+ * switched to fail. Every breaker (and route) belongs to one test, so the tests do not
+ * see each other's state.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SharedCircuitBreakerReplicasTest {
@@ -68,7 +69,8 @@ class SharedCircuitBreakerReplicasTest {
 	static final String UNREACHABLE = "http://127.0.0.1:" + closedPort();
 
 	static int closedPort() {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+				java.net.InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
 		catch (java.io.IOException ex) {
@@ -100,7 +102,8 @@ class SharedCircuitBreakerReplicasTest {
 					"wait-in-open", "30s", "fallback-uri", "forward:/fallback/fb");
 			route(p, 5, "forced", forcedUpstream.uri().toString(), "name", "forced");
 			route(p, 6, "outage", outageUpstream.uri().toString(), "name", "outage");
-			route(p, 7, "slow", slowUpstream.uri().toString(), "name", "slow", "minimum-calls", "2", "timeout", "200ms");
+			route(p, 7, "slow", slowUpstream.uri().toString(), "name", "slow", "minimum-calls", "2", "timeout",
+					"200ms");
 			route(p, 8, "statuses", statusUpstream.uri().toString(), "name", "statuses", "minimum-calls", "3",
 					"failure-statuses", "502, 504");
 			perReplica.add(p);
@@ -135,8 +138,8 @@ class SharedCircuitBreakerReplicasTest {
 
 	static void assertBreakerOpenResponse(HttpResponse<String> response, String breaker, String scope) {
 		assertThat(response.statusCode()).isEqualTo(503);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				v -> assertThat(v).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
 		long retryAfter = Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow());
 		assertThat(retryAfter).isBetween(1L, 30L);
 		assertThat(response.body()).contains("\"breaker\":\"" + breaker + "\"").contains("\"scope\":\"" + scope + "\"");
@@ -156,8 +159,9 @@ class SharedCircuitBreakerReplicasTest {
 		for (Replica r : gateways.replicas) {
 			assertThat(r.breaker("spread").localState()).isEqualTo(CircuitBreaker.State.CLOSED);
 		}
-		waitFor(Duration.ofSeconds(2), () -> gateways.replicas.stream()
-			.allMatch(r -> r.breaker("spread").sharedState() == BreakerState.OPEN), "all replicas see spread OPEN");
+		waitFor(Duration.ofSeconds(2),
+				() -> gateways.replicas.stream().allMatch(r -> r.breaker("spread").sharedState() == BreakerState.OPEN),
+				"all replicas see spread OPEN");
 		long seen = spreadUpstream.requestCount();
 		assertThat(seen).isEqualTo(12);
 		for (Replica r : gateways.replicas) {
@@ -169,8 +173,10 @@ class SharedCircuitBreakerReplicasTest {
 			.tags("name", "spread", "state", "open", "scope", "cluster")
 			.gauge()
 			.value()).isEqualTo(1.0);
-		assertThat(meters.get("tollgate.circuitbreaker.calls").tags("name", "spread", "outcome", "failure").counter().count())
-			.isEqualTo(4.0);
+		assertThat(meters.get("tollgate.circuitbreaker.calls")
+			.tags("name", "spread", "outcome", "failure")
+			.counter()
+			.count()).isEqualTo(4.0);
 		assertThat(meters.get("tollgate.circuitbreaker.calls")
 			.tags("name", "spread", "outcome", "not_permitted")
 			.counter()
@@ -253,7 +259,8 @@ class SharedCircuitBreakerReplicasTest {
 			.allMatch(r -> r.breaker("halfopen").sharedState() == BreakerState.OPEN), "reopened everywhere");
 
 		halfOpenUpstream.reset();
-		// slow trials: the whole burst asks for permits while the breaker is still half-open
+		// slow trials: the whole burst asks for permits while the breaker is still
+		// half-open
 		halfOpenUpstream.delay(Duration.ofMillis(300));
 		Thread.sleep(1100);
 		statuses = burst("/halfopen/x", 4);
@@ -287,8 +294,9 @@ class SharedCircuitBreakerReplicasTest {
 			assertThat(response.headers().firstValue("X-Fallback")).hasValue("true");
 			assertThat(response.body()).isEqualTo("fallback for /fallback/fb");
 		}
-		waitFor(Duration.ofSeconds(2), () -> b().breaker("fb") != null
-				&& b().breaker("fb").sharedState() == BreakerState.OPEN, "B sees fb OPEN");
+		waitFor(Duration.ofSeconds(2),
+				() -> b().breaker("fb") != null && b().breaker("fb").sharedState() == BreakerState.OPEN,
+				"B sees fb OPEN");
 		long calls = fallbackUpstream.requestCount();
 		HttpResponse<String> onB = b().get("/fb/orders");
 		assertThat(onB.statusCode()).isEqualTo(200);
@@ -303,8 +311,8 @@ class SharedCircuitBreakerReplicasTest {
 		for (int i = 0; i < 2; i++) {
 			HttpResponse<String> response = a().get("/slow/x");
 			assertThat(response.statusCode()).isEqualTo(504);
-			assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-					v -> assertThat(v).startsWith("application/problem+json"));
+			assertThat(response.headers().firstValue("Content-Type"))
+				.hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
 			assertThat(response.body()).contains("\"breaker\":\"slow\"");
 		}
 		waitFor(Duration.ofSeconds(2), () -> c().breaker("slow").sharedState() == BreakerState.OPEN, "slow open on C");
@@ -334,30 +342,36 @@ class SharedCircuitBreakerReplicasTest {
 	@Order(6)
 	void whenOperatorForcesTheBreakerOpenOrClosedOnOneReplica_thenEveryReplicaFollowsWithinOneSecond()
 			throws Exception {
-		HttpResponse<String> forced = a().management("POST", "/actuator/circuitbreakers/forced", "{\"state\":\"open\"}");
+		HttpResponse<String> forced = a().management("POST", "/actuator/circuitbreakers/forced",
+				"{\"state\":\"open\"}");
 		assertThat(forced.statusCode()).isEqualTo(200);
 		assertThat(forced.body()).contains("FORCED_OPEN");
 		long at = System.nanoTime();
-		waitFor(Duration.ofSeconds(1), () -> gateways.replicas.stream()
-			.allMatch(r -> r.breaker("forced").sharedState() == BreakerState.FORCED_OPEN), "forced open everywhere");
+		waitFor(Duration.ofSeconds(1),
+				() -> gateways.replicas.stream()
+					.allMatch(r -> r.breaker("forced").sharedState() == BreakerState.FORCED_OPEN),
+				"forced open everywhere");
 		assertThat(Duration.ofNanos(System.nanoTime() - at)).isLessThan(Duration.ofSeconds(1));
 		for (Replica r : gateways.replicas) {
 			assertBreakerOpenResponse(r.get("/forced/x"), "forced", "forced");
 		}
 		assertThat(forcedUpstream.requestCount()).isZero();
-		assertThat(c().management("GET", "/actuator/circuitbreakers", null).body())
-			.contains("\"name\":\"forced\"")
+		assertThat(c().management("GET", "/actuator/circuitbreakers", null).body()).contains("\"name\":\"forced\"")
 			.contains("FORCED_OPEN");
 		assertThat(c().management("GET", "/actuator/health", null).body()).contains("circuitBreakers");
 
 		forcedUpstream.respondWith(500);
 		assertThat(a().management("POST", "/actuator/circuitbreakers/forced", "{\"state\":\"closed\"}").statusCode())
 			.isEqualTo(200);
-		waitFor(Duration.ofSeconds(1), () -> gateways.replicas.stream()
-			.allMatch(r -> r.breaker("forced").sharedState() == BreakerState.FORCED_CLOSED), "forced closed everywhere");
+		waitFor(Duration.ofSeconds(1),
+				() -> gateways.replicas.stream()
+					.allMatch(r -> r.breaker("forced").sharedState() == BreakerState.FORCED_CLOSED),
+				"forced closed everywhere");
 		for (int i = 0; i < 4; i++) {
 			for (Replica r : gateways.replicas) {
-				assertThat(r.get("/forced/x").statusCode()).isEqualTo(500); // failures, but forced closed
+				assertThat(r.get("/forced/x").statusCode()).isEqualTo(500); // failures,
+																			// but forced
+																			// closed
 			}
 		}
 		Thread.sleep(500);
@@ -396,8 +410,9 @@ class SharedCircuitBreakerReplicasTest {
 		for (int i = 0; i < 5; i++) {
 			assertThat(a().get("/outage/x").statusCode()).isEqualTo(500);
 		}
-		waitFor(Duration.ofSeconds(2), () -> gateways.replicas.stream()
-			.allMatch(r -> r.breaker("outage").sharedState() == BreakerState.OPEN), "open everywhere");
+		waitFor(Duration.ofSeconds(2),
+				() -> gateways.replicas.stream().allMatch(r -> r.breaker("outage").sharedState() == BreakerState.OPEN),
+				"open everywhere");
 		outageUpstream.reset();
 		redis.stop();
 		try {
@@ -406,14 +421,16 @@ class SharedCircuitBreakerReplicasTest {
 			for (int i = 0; i < 10; i++) {
 				assertThat(b().get("/outage/x").statusCode()).isEqualTo(200);
 				assertThat(c().get("/outage/x").statusCode()).isEqualTo(200);
-				// A's own breaker saw the failures and keeps protecting the upstream on its own
+				// A's own breaker saw the failures and keeps protecting the upstream on
+				// its own
 				assertBreakerOpenResponse(a().get("/outage/x"), "outage", "local");
 			}
 		}
 		finally {
 			redis.start();
 		}
-		// the restarted Redis lost the state (no persistence): every replica re-reads it within a poll
+		// the restarted Redis lost the state (no persistence): every replica re-reads it
+		// within a poll
 		waitFor(Duration.ofSeconds(3), () -> gateways.replicas.stream()
 			.allMatch(r -> r.breaker("outage").isShared() && r.breaker("outage").sharedState() == BreakerState.CLOSED),
 				"rejoined after the second outage");
@@ -426,4 +443,5 @@ class SharedCircuitBreakerReplicasTest {
 				"C follows B's failures after the restart");
 		assertBreakerOpenResponse(c().get("/outage/x"), "outage", "cluster");
 	}
+
 }

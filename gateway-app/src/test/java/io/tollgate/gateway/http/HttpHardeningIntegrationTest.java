@@ -15,8 +15,9 @@ import io.tollgate.testsupport.upstream.TestUpstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Request smuggling and header abuse, sent as raw bytes to the running gateway (CVE-2019-20445,
- * CVE-2025-58056 class), and forwarding headers from untrusted and trusted peers.
+ * Request smuggling and header abuse, sent as raw bytes to the running gateway
+ * (CVE-2019-20445, CVE-2025-58056 class), and forwarding headers from untrusted and
+ * trusted peers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpHardeningIntegrationTest {
@@ -149,4 +150,5 @@ class HttpHardeningIntegrationTest {
 		assertThat(seen.header("X-Forwarded-For")).isEqualTo("6.6.6.6, 127.0.0.1");
 		assertThat(seen.header("X-Forwarded-Proto")).isEqualTo("https");
 	}
+
 }

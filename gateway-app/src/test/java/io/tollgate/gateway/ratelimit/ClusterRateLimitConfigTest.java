@@ -9,14 +9,19 @@ import io.tollgate.testsupport.redis.RedisExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Bad ClusterRateLimit settings stop the gateway at startup with a message naming the route and the problem. */
+/**
+ * Bad ClusterRateLimit settings stop the gateway at startup with a message naming the
+ * route and the problem.
+ */
 class ClusterRateLimitConfigTest {
 
 	@RegisterExtension
 	static final RedisExtension redis = RedisExtension.standalone();
 
 	static void startWith(LimitedRoute route) {
-		LimitedRoute.addAll(GatewayInstance.builder().redis(redis), "http://127.0.0.1:9", List.of(route)).start().close();
+		LimitedRoute.addAll(GatewayInstance.builder().redis(redis), "http://127.0.0.1:9", List.of(route))
+			.start()
+			.close();
 	}
 
 	@Test
@@ -33,10 +38,11 @@ class ClusterRateLimitConfigTest {
 
 	@Test
 	void whenGlobalSettingsAreInvalid_thenStartupFails() {
-		assertThatThrownBy(() -> LimitedRoute.addAll(GatewayInstance.builder()
-			.redis(redis)
-			.property("tollgate.ratelimit.backoff", "10s"), "http://127.0.0.1:9", List.of(LimitedRoute.of("ok", "5/1s", "ip")))
+		assertThatThrownBy(() -> LimitedRoute
+			.addAll(GatewayInstance.builder().redis(redis).property("tollgate.ratelimit.backoff", "10s"),
+					"http://127.0.0.1:9", List.of(LimitedRoute.of("ok", "5/1s", "ip")))
 			.start()
 			.close()).hasStackTraceContaining("tollgate.ratelimit.backoff must be between 0 and 1s");
 	}
+
 }

@@ -46,15 +46,16 @@ class ClusterRateLimitOutageTest {
 	@BeforeAll
 	void start() {
 		for (int i = 0; i < 2; i++) {
-			replicas.add(LimitedRoute.addAll(GatewayInstance.builder()
-				.redis(redis)
-				.property("tollgate.ratelimit.replica-id", "outage-" + i), upstream.uri().toString(), routes())
+			replicas.add(LimitedRoute
+				.addAll(GatewayInstance.builder().redis(redis).property("tollgate.ratelimit.replica-id", "outage-" + i),
+						upstream.uri().toString(), routes())
 				.start());
 		}
 		proxy = TcpProxy.to(redis.port());
-		slowGateway = LimitedRoute.addAll(GatewayInstance.builder()
-			.property("spring.data.redis.url", "redis://" + proxy.host() + ":" + proxy.port()), upstream.uri().toString(),
-				routes())
+		slowGateway = LimitedRoute
+			.addAll(GatewayInstance.builder()
+				.property("spring.data.redis.url", "redis://" + proxy.host() + ":" + proxy.port()),
+					upstream.uri().toString(), routes())
 			.start();
 		List<GatewayInstance> all = new ArrayList<>(replicas);
 		all.add(slowGateway);
@@ -110,7 +111,8 @@ class ClusterRateLimitOutageTest {
 		assertThat(denied.header("Retry-After")).isEqualTo("1");
 		Http.Res health = Http.get("http://127.0.0.1:" + replicas.get(0).managementPort() + "/actuator/health");
 		assertThat(health.body()).contains("\"clusterRateLimit\"").contains("\"store\":\"fallback\"");
-		assertThat(replicas.get(0).bean(MeterRegistry.class)
+		assertThat(replicas.get(0)
+			.bean(MeterRegistry.class)
 			.get(RateLimitMetrics.DECISIONS)
 			.tag("route", "local")
 			.tag("outcome", "fallback")
@@ -136,7 +138,8 @@ class ClusterRateLimitOutageTest {
 			}
 		}
 		assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(Duration.ofSeconds(5));
-		// counted together again: replica 1 used one unit, replica 0 takes the second, then the limit holds
+		// counted together again: replica 1 used one unit, replica 0 takes the second,
+		// then the limit holds
 		assertThat(Http.get(url(0, "/deny/c")).status()).isEqualTo(200);
 		assertThat(Http.get(url(0, "/deny/c")).status()).isEqualTo(429);
 		assertThat(RedisKeys.pttl(redis, "tollgate:rl:{deny:ip:127.0.0.1}:gcra:2-per-10m")).isPositive();
@@ -170,4 +173,5 @@ class ClusterRateLimitOutageTest {
 			Thread.sleep(50);
 		}
 	}
+
 }

@@ -31,4 +31,5 @@ class ClusterRateLimitRedisClusterTest extends ClusterRateLimitSuite {
 	TestUpstream upstream() {
 		return upstream;
 	}
+
 }

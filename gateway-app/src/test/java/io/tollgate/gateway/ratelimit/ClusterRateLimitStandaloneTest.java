@@ -31,4 +31,5 @@ class ClusterRateLimitStandaloneTest extends ClusterRateLimitSuite {
 	TestUpstream upstream() {
 		return upstream;
 	}
+
 }

@@ -25,8 +25,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code ClusterRateLimit} through real HTTP on three gateway replicas sharing one Redis (standalone or cluster, see
- * the subclasses): exactness, rate bound over time, key sources, headers, Retry-After.
+ * {@code ClusterRateLimit} through real HTTP on three gateway replicas sharing one Redis
+ * (standalone or cluster, see the subclasses): exactness, rate bound over time, key
+ * sources, headers, Retry-After.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ClusterRateLimitSuite {
@@ -42,20 +43,19 @@ abstract class ClusterRateLimitSuite {
 	abstract TestUpstream upstream();
 
 	static List<LimitedRoute> routes() {
-		return List.of(
-				LimitedRoute.of("exact-gcra", "20/10m", "global").arg("on-store-failure", "deny"),
-				LimitedRoute.of("exact-fixed", "20/10m", "global").arg("algorithm", "fixed-window")
+		return List.of(LimitedRoute.of("exact-gcra", "20/10m", "global").arg("on-store-failure", "deny"),
+				LimitedRoute.of("exact-fixed", "20/10m", "global")
+					.arg("algorithm", "fixed-window")
 					.arg("on-store-failure", "deny"),
-				LimitedRoute.of("exact-sliding", "20/10m", "global").arg("algorithm", "sliding-window")
+				LimitedRoute.of("exact-sliding", "20/10m", "global")
+					.arg("algorithm", "sliding-window")
 					.arg("on-store-failure", "deny"),
 				LimitedRoute.of("rate", "20/1s", "global").arg("on-store-failure", "deny"),
-				LimitedRoute.of("ip", "2/10m", "ip"),
-				LimitedRoute.of("header", "2/10m", "header:X-Tenant"),
+				LimitedRoute.of("ip", "2/10m", "ip"), LimitedRoute.of("header", "2/10m", "header:X-Tenant"),
 				LimitedRoute.of("principal", "2/10m", "principal"),
 				LimitedRoute.of("claim", "2/10m", "claim:tenant").secured(),
 				LimitedRoute.of("consumer", "2/10m", "consumer").secured(),
-				LimitedRoute.of("apikey", "2/10m", "api-key"),
-				LimitedRoute.of("multi", "5/1m;3/1h", "route"),
+				LimitedRoute.of("apikey", "2/10m", "api-key"), LimitedRoute.of("multi", "5/1m;3/1h", "route"),
 				LimitedRoute.of("cost", "5/1m", "global").arg("cost", "2"),
 				LimitedRoute.of("legacy", "3/1m", "global").arg("legacy-headers", "true"),
 				LimitedRoute.of("retry", "1/2s", "global"),
@@ -70,7 +70,8 @@ abstract class ClusterRateLimitSuite {
 			GatewayInstance.Builder b = GatewayInstance.builder()
 				.redis(redis())
 				.jwt(idp())
-				// exactness is about the shared store: give it room on a busy 2-core machine
+				// exactness is about the shared store: give it room on a busy 2-core
+				// machine
 				.property("tollgate.ratelimit.timeout", "2s")
 				.property("tollgate.trusted-proxies", TRUSTED_PROXY + "/32")
 				.property("tollgate.ratelimit.replica-id", "replica-" + i);
@@ -289,7 +290,8 @@ abstract class ClusterRateLimitSuite {
 	@Test
 	void whenRefused_thenRetryAfterIsTheTrueWaitInWholeSeconds() {
 		assertThat(Http.get(url(0, "/retry/x")).status()).isEqualTo(200);
-		// the admission happened before this instant: measure the waits from here, so a slow first call cannot shorten them
+		// the admission happened before this instant: measure the waits from here, so a
+		// slow first call cannot shorten them
 		long start = System.nanoTime();
 		Http.Res refused = Http.get(url(1, "/retry/x"));
 		assertThat(refused.status()).isEqualTo(429);
@@ -308,9 +310,11 @@ abstract class ClusterRateLimitSuite {
 		assertThat(r.status()).isEqualTo(200);
 		assertThat(r.body()).contains("\"store\":\"redis\"")
 			.contains("\"replicaId\":\"replica-0\"")
-			.contains("\"multi\":{\"limits\":[\"5/1m\",\"3/1h\"],\"key\":\"route\",\"budget\":\"multi\",\"algorithm\":\"gcra\"")
+			.contains(
+					"\"multi\":{\"limits\":[\"5/1m\",\"3/1h\"],\"key\":\"route\",\"budget\":\"multi\",\"algorithm\":\"gcra\"")
 			.contains("\"budget\":\"shared\"");
-		// heartbeats run every second: a replica started first learns of the later ones within a beat
+		// heartbeats run every second: a replica started first learns of the later ones
+		// within a beat
 		long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
 		Http.Res health;
 		do {
@@ -328,4 +332,5 @@ abstract class ClusterRateLimitSuite {
 		assertThat(Http.get(url(0, "/shared-b/x")).status()).isEqualTo(429);
 		assertThat(RedisKeys.pttl(redis(), "tollgate:rl:{shared:global}:gcra:3-per-10m")).isPositive();
 	}
+
 }

@@ -55,13 +55,17 @@ final class Http {
 		return out;
 	}
 
-	/** One HTTP/1.1 GET over a socket bound to {@code localAddress}; returns the status code. */
+	/**
+	 * One HTTP/1.1 GET over a socket bound to {@code localAddress}; returns the status
+	 * code.
+	 */
 	static int getFrom(String localAddress, int port, String path, String... headerLines) throws IOException {
 		try (Socket s = new Socket()) {
 			s.bind(new InetSocketAddress(localAddress, 0));
 			s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
 			s.setSoTimeout(10_000);
-			StringBuilder req = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+			StringBuilder req = new StringBuilder(
+					"GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
 			for (String h : headerLines) {
 				req.append(h).append("\r\n");
 			}
@@ -74,4 +78,5 @@ final class Http {
 			return Integer.parseInt(response.substring(9, 12));
 		}
 	}
+
 }

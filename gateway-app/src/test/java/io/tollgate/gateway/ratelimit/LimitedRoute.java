@@ -6,7 +6,10 @@ import java.util.Map;
 
 import io.tollgate.gateway.support.GatewayInstance;
 
-/** A route at {@code /<id>/**} with one {@code ClusterRateLimit} filter in full (name + args) form. */
+/**
+ * A route at {@code /<id>/**} with one {@code ClusterRateLimit} filter in full (name +
+ * args) form.
+ */
 final class LimitedRoute {
 
 	final String id;
@@ -34,7 +37,10 @@ final class LimitedRoute {
 		return this;
 	}
 
-	/** Adds the routes, in order, as {@code routes[0..n-1]} of the gateway's configuration. */
+	/**
+	 * Adds the routes, in order, as {@code routes[0..n-1]} of the gateway's
+	 * configuration.
+	 */
 	static GatewayInstance.Builder addAll(GatewayInstance.Builder builder, String upstream, List<LimitedRoute> routes) {
 		for (int i = 0; i < routes.size(); i++) {
 			routes.get(i).addTo(builder, i, upstream);
@@ -53,4 +59,5 @@ final class LimitedRoute {
 			builder.property(p + ".metadata.public", "true");
 		}
 	}
+
 }

@@ -26,4 +26,5 @@ final class RedisKeys {
 		}
 		return -2;
 	}
+
 }

@@ -22,8 +22,8 @@ import io.tollgate.testsupport.upstream.TestUpstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway keeps serving while its Redis is down, blackholed or not there at start; its health
- * reports it within a second; the outage is logged once.
+ * The gateway keeps serving while its Redis is down, blackholed or not there at start;
+ * its health reports it within a second; the outage is logged once.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RedisOutageIntegrationTest {
@@ -89,8 +89,7 @@ class RedisOutageIntegrationTest {
 	}
 
 	@Test
-	void whenRedisBlackholed_thenHealthAnswersWithinOneSecondAndTrafficFlows(CapturedOutput output)
-			throws Exception {
+	void whenRedisBlackholed_thenHealthAnswersWithinOneSecondAndTrafficFlows(CapturedOutput output) throws Exception {
 		proxy = TcpProxy.to(redis.port());
 		gateway = start(proxy.port());
 		long[] elapsed = new long[1];
@@ -110,8 +109,7 @@ class RedisOutageIntegrationTest {
 	}
 
 	@Test
-	void whenRedisKilledAndRestarted_thenDownFastThenUpWithoutGatewayRestart(CapturedOutput output)
-			throws Exception {
+	void whenRedisKilledAndRestarted_thenDownFastThenUpWithoutGatewayRestart(CapturedOutput output) throws Exception {
 		gateway = start(redis.port());
 		long[] elapsed = new long[1];
 		assertThat(redisStatus(elapsed)).isEqualTo("UP");
@@ -149,4 +147,5 @@ class RedisOutageIntegrationTest {
 		}
 		return n;
 	}
+
 }

@@ -22,8 +22,9 @@ import io.tollgate.testsupport.upstream.TestUpstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Redis through Sentinel, configured with Spring Boot's own {@code spring.data.redis.sentinel.*}: a
- * real {@code redis-server --sentinel} in front of a real primary.
+ * Redis through Sentinel, configured with Spring Boot's own
+ * {@code spring.data.redis.sentinel.*}: a real {@code redis-server --sentinel} in front
+ * of a real primary.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisSentinelIntegrationTest {
@@ -46,9 +47,9 @@ class RedisSentinelIntegrationTest {
 			sentinelPort = s.getLocalPort();
 		}
 		Path conf = dir.resolve("sentinel.conf");
-		Files.writeString(conf, "port " + sentinelPort + "\nbind 127.0.0.1\ndir " + dir + "\n"
-				+ "sentinel monitor tollgate 127.0.0.1 " + primary.port() + " 1\n"
-				+ "sentinel down-after-milliseconds tollgate 2000\n");
+		Files.writeString(conf,
+				"port " + sentinelPort + "\nbind 127.0.0.1\ndir " + dir + "\n" + "sentinel monitor tollgate 127.0.0.1 "
+						+ primary.port() + " 1\n" + "sentinel down-after-milliseconds tollgate 2000\n");
 		sentinel = new ProcessBuilder("redis-server", conf.toString(), "--sentinel").redirectErrorStream(true)
 			.redirectOutput(dir.resolve("sentinel.log").toFile())
 			.start();
@@ -95,4 +96,5 @@ class RedisSentinelIntegrationTest {
 		assertThat(keys.toString()).as("the limit's state lives in the primary found through Sentinel")
 			.contains("tollgate:rl:");
 	}
+
 }

@@ -15,8 +15,8 @@ import io.tollgate.testsupport.jwt.TestIdentityProvider;
 import io.tollgate.testsupport.redis.RedisExtension;
 
 /**
- * A running Tollgate gateway for tests: the real application, on random ports, configured by
- * properties. Several can run side by side (replicas sharing one Redis).
+ * A running Tollgate gateway for tests: the real application, on random ports, configured
+ * by properties. Several can run side by side (replicas sharing one Redis).
  */
 public final class GatewayInstance implements AutoCloseable {
 
@@ -93,7 +93,10 @@ public final class GatewayInstance implements AutoCloseable {
 			return this;
 		}
 
-		/** JWT validation against the test identity provider (JWKS URI + exact issuer + audience). */
+		/**
+		 * JWT validation against the test identity provider (JWKS URI + exact issuer +
+		 * audience).
+		 */
 		public Builder jwt(TestIdentityProvider idp) {
 			properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", idp.issuer());
 			properties.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", idp.jwksUri());
@@ -116,10 +119,16 @@ public final class GatewayInstance implements AutoCloseable {
 			for (int i = 0; i < routes.size(); i++) {
 				all.putAll(routes.get(i).properties("spring.cloud.gateway.server.webflux.routes[" + i + "]"));
 			}
-			// command-line arguments: they override application.yml (default properties would not)
-			String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+			// command-line arguments: they override application.yml (default properties
+			// would not)
+			String[] args = all.entrySet()
+				.stream()
+				.map(e -> "--" + e.getKey() + "=" + e.getValue())
+				.toArray(String[]::new);
 			ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TollgateApplication.class).run(args);
 			return new GatewayInstance(ctx);
 		}
+
 	}
+
 }

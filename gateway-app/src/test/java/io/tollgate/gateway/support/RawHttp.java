@@ -8,7 +8,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
-/** Sends bytes exactly as written over a plain socket and reads what comes back until close or timeout. */
+/**
+ * Sends bytes exactly as written over a plain socket and reads what comes back until
+ * close or timeout.
+ */
 public final class RawHttp {
 
 	private RawHttp() {
@@ -58,4 +61,5 @@ public final class RawHttp {
 		}
 		return count;
 	}
+
 }

@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A gateway route for tests, turned into {@code spring.cloud.gateway.server.webflux.routes[i]} properties. */
+/**
+ * A gateway route for tests, turned into
+ * {@code spring.cloud.gateway.server.webflux.routes[i]} properties.
+ */
 public final class Route {
 
 	private final String id;
@@ -67,4 +70,5 @@ public final class Route {
 		metadata.forEach((k, v) -> p.put(prefix + ".metadata." + k, v));
 		return p;
 	}
+
 }

@@ -16,11 +16,13 @@ public final class BearerChallenge {
 	private BearerChallenge() {
 	}
 
-	/** 401 for a request without credentials: no error code, as RFC 6750 section 3.1 asks. */
+	/**
+	 * 401 for a request without credentials: no error code, as RFC 6750 section 3.1 asks.
+	 */
 	public static Mono<Void> missingToken(ServerWebExchange exchange) {
 		exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-		return ProblemResponses.write(exchange, HttpStatus.UNAUTHORIZED, "Unauthorized",
-				"A bearer token is required", null);
+		return ProblemResponses.write(exchange, HttpStatus.UNAUTHORIZED, "Unauthorized", "A bearer token is required",
+				null);
 	}
 
 	/** 401 {@code invalid_token} or 400 {@code invalid_request}, per the error code. */
@@ -47,7 +49,9 @@ public final class BearerChallenge {
 				Map.of("error", "insufficient_scope", "scope", requiredScopes));
 	}
 
-	/** RFC 6750 limits error_description to printable ASCII without quotes or backslashes. */
+	/**
+	 * RFC 6750 limits error_description to printable ASCII without quotes or backslashes.
+	 */
 	static String headerSafe(String s) {
 		StringBuilder sb = new StringBuilder(Math.min(s.length(), 200));
 		for (int i = 0; i < s.length() && sb.length() < 200; i++) {
@@ -58,4 +62,5 @@ public final class BearerChallenge {
 		}
 		return sb.toString();
 	}
+
 }

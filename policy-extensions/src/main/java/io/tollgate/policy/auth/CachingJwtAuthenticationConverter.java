@@ -9,10 +9,10 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import reactor.core.publisher.Mono;
 
 /**
- * Spring Security's {@link JwtAuthenticationConverter} (scope authorities, {@code sub} principal),
- * remembered per validated token instance: the decoder's token cache hands out the same {@link Jwt}
- * for a hot token, so its authentication is built once, not on every request. Weak keys: an entry
- * lives only while the decoder still caches its token.
+ * Spring Security's {@link JwtAuthenticationConverter} (scope authorities, {@code sub}
+ * principal), remembered per validated token instance: the decoder's token cache hands
+ * out the same {@link Jwt} for a hot token, so its authentication is built once, not on
+ * every request. Weak keys: an entry lives only while the decoder still caches its token.
  */
 public final class CachingJwtAuthenticationConverter implements Converter<Jwt, Mono<AbstractAuthenticationToken>> {
 
@@ -28,4 +28,5 @@ public final class CachingJwtAuthenticationConverter implements Converter<Jwt, M
 	public Mono<AbstractAuthenticationToken> convert(Jwt jwt) {
 		return cache.get(jwt, j -> Mono.just(delegate.convert(j)));
 	}
+
 }

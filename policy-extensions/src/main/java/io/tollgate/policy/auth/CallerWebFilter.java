@@ -12,12 +12,16 @@ import reactor.core.publisher.Mono;
 import io.tollgate.policy.identity.Caller;
 
 /**
- * Runs after Spring Security's authentication and binds the authenticated {@link Caller} to the
- * exchange, where route predicates and filters read it without touching the Reactor context.
+ * Runs after Spring Security's authentication and binds the authenticated {@link Caller}
+ * to the exchange, where route predicates and filters read it without touching the
+ * Reactor context.
  */
 public final class CallerWebFilter implements WebFilter, Ordered {
 
-	/** Just after Spring Security's filter chain (order -100), which has authenticated the caller. */
+	/**
+	 * Just after Spring Security's filter chain (order -100), which has authenticated the
+	 * caller.
+	 */
 	public static final int ORDER = -90;
 
 	@Override
@@ -30,13 +34,11 @@ public final class CallerWebFilter implements WebFilter, Ordered {
 		if (!exchange.getRequest().getHeaders().containsHeader("Authorization")) {
 			return chain.filter(exchange);
 		}
-		return ReactiveSecurityContextHolder.getContext()
-			.map(SecurityContext::getAuthentication)
-			.doOnNext(auth -> {
-				if (auth instanceof JwtAuthenticationToken jwtAuth) {
-					Caller.fromJwt(jwtAuth.getToken()).bind(exchange);
-				}
-			})
-			.then(chain.filter(exchange));
+		return ReactiveSecurityContextHolder.getContext().map(SecurityContext::getAuthentication).doOnNext(auth -> {
+			if (auth instanceof JwtAuthenticationToken jwtAuth) {
+				Caller.fromJwt(jwtAuth.getToken()).bind(exchange);
+			}
+		}).then(chain.filter(exchange));
 	}
+
 }

@@ -7,8 +7,9 @@ import java.util.Map;
 import org.springframework.lang.Nullable;
 
 /**
- * A claim name that may be a dotted path into nested claims ({@code realm_access.roles}). A claim whose
- * own name contains dots (such as {@code https://example.com/roles}) is found first by its full name.
+ * A claim name that may be a dotted path into nested claims ({@code realm_access.roles}).
+ * A claim whose own name contains dots (such as {@code https://example.com/roles}) is
+ * found first by its full name.
  */
 public final class ClaimPath {
 
@@ -51,7 +52,10 @@ public final class ClaimPath {
 		return current;
 	}
 
-	/** The claim's values as strings: one for a scalar, each element for a list; empty when absent. */
+	/**
+	 * The claim's values as strings: one for a scalar, each element for a list; empty
+	 * when absent.
+	 */
 	public List<String> values(Map<String, Object> claims) {
 		Object value = resolve(claims);
 		if (value == null) {
@@ -65,4 +69,5 @@ public final class ClaimPath {
 		}
 		return List.of(String.valueOf(value));
 	}
+
 }

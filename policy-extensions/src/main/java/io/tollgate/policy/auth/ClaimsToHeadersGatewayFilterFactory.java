@@ -11,9 +11,9 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import io.tollgate.policy.identity.Caller;
 
 /**
- * {@code ClaimsToHeaders=sub:X-User-Id,tenant:X-Tenant-Id}: copies claims into upstream request
- * headers. Client-sent headers of those names are always removed first, so they cannot be spoofed.
- * List claims are joined with commas; control characters are dropped.
+ * {@code ClaimsToHeaders=sub:X-User-Id,tenant:X-Tenant-Id}: copies claims into upstream
+ * request headers. Client-sent headers of those names are always removed first, so they
+ * cannot be spoofed. List claims are joined with commas; control characters are dropped.
  */
 public class ClaimsToHeadersGatewayFilterFactory
 		extends AbstractGatewayFilterFactory<ClaimsToHeadersGatewayFilterFactory.Config> {
@@ -98,5 +98,7 @@ public class ClaimsToHeadersGatewayFilterFactory
 		public void setMappings(List<String> mappings) {
 			this.mappings = mappings;
 		}
+
 	}
+
 }

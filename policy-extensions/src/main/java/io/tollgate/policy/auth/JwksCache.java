@@ -26,16 +26,18 @@ import reactor.core.publisher.Mono;
 import io.tollgate.policy.redis.OutageLog;
 
 /**
- * The identity provider's signing keys, fetched without blocking and kept between fetches.
+ * The identity provider's signing keys, fetched without blocking and kept between
+ * fetches.
  * <ul>
- * <li>An unknown {@code kid} refetches at most once per cooldown, whatever the number of requests;
- * concurrent misses share one fetch.</li>
- * <li>A failed fetch never drops the keys already known: they keep validating while the JWKS
- * endpoint is down.</li>
- * <li>Only signing keys count ({@code use} absent or {@code sig}); {@code enc} keys are ignored.</li>
+ * <li>An unknown {@code kid} refetches at most once per cooldown, whatever the number of
+ * requests; concurrent misses share one fetch.</li>
+ * <li>A failed fetch never drops the keys already known: they keep validating while the
+ * JWKS endpoint is down.</li>
+ * <li>Only signing keys count ({@code use} absent or {@code sig}); {@code enc} keys are
+ * ignored.</li>
  * </ul>
- * Spring Security's {@code ReactiveRemoteJWKSource} refetches on every unknown kid, and Nimbus's
- * rate-limited source blocks on I/O, hence this class.
+ * Spring Security's {@code ReactiveRemoteJWKSource} refetches on every unknown kid, and
+ * Nimbus's rate-limited source blocks on I/O, hence this class.
  */
 public final class JwksCache {
 
@@ -60,7 +62,8 @@ public final class JwksCache {
 	private volatile Instant lastAttempt = Instant.EPOCH;
 
 	/**
-	 * @param jwksFetcher emits the JWKS document (it may resolve the JWKS URI lazily, e.g. via OIDC discovery)
+	 * @param jwksFetcher emits the JWKS document (it may resolve the JWKS URI lazily,
+	 * e.g. via OIDC discovery)
 	 */
 	public JwksCache(Supplier<Mono<String>> jwksFetcher, Duration refreshCooldown, Duration retryInterval,
 			Duration maxAge, Clock clock) {
@@ -72,9 +75,9 @@ public final class JwksCache {
 	}
 
 	/**
-	 * The candidate verifiers for a token header: the key with that {@code kid}, or every signing key of
-	 * the algorithm's key type when the token names no kid. Empty when none is known even after a
-	 * permitted refresh.
+	 * The candidate verifiers for a token header: the key with that {@code kid}, or every
+	 * signing key of the algorithm's key type when the token names no kid. Empty when
+	 * none is known even after a permitted refresh.
 	 */
 	public Mono<List<JWSVerifier>> verifiers(@Nullable String kid, JWSAlgorithm alg) {
 		Keys current = keys.get();
@@ -187,4 +190,5 @@ public final class JwksCache {
 
 	private record Entry(@Nullable String kid, KeyType type, @Nullable String alg, JWSVerifier verifier) {
 	}
+
 }

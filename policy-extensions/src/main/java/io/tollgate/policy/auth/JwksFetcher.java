@@ -16,9 +16,9 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * Fetches the JWKS document, either from a configured URI or from the {@code jwks_uri} of the issuer's
- * OpenID Connect discovery document (resolved lazily, so the gateway starts while the identity provider
- * is down). Never follows redirects; bodies are size-limited.
+ * Fetches the JWKS document, either from a configured URI or from the {@code jwks_uri} of
+ * the issuer's OpenID Connect discovery document (resolved lazily, so the gateway starts
+ * while the identity provider is down). Never follows redirects; bodies are size-limited.
  */
 public final class JwksFetcher implements Supplier<Mono<String>> {
 
@@ -73,8 +73,8 @@ public final class JwksFetcher implements Supplier<Mono<String>> {
 		return web.get().uri(discovery).retrieve().bodyToMono(JSON_MAP).timeout(timeout).map(doc -> {
 			Object advertised = doc.get("issuer");
 			if (!issuer.equals(advertised)) {
-				throw new IllegalStateException("Discovery document of '" + issuer + "' names another issuer: '"
-						+ advertised + "'");
+				throw new IllegalStateException(
+						"Discovery document of '" + issuer + "' names another issuer: '" + advertised + "'");
 			}
 			Object uri = doc.get("jwks_uri");
 			if (!(uri instanceof String s) || s.isBlank()) {
@@ -84,4 +84,5 @@ public final class JwksFetcher implements Supplier<Mono<String>> {
 			return s;
 		});
 	}
+
 }

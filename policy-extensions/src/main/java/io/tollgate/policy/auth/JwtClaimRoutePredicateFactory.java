@@ -11,9 +11,9 @@ import org.springframework.web.server.ServerWebExchange;
 import io.tollgate.policy.identity.Caller;
 
 /**
- * {@code JwtClaim=tier, gold|platinum}: matches when the validated token has the claim (a dotted path
- * may reach nested claims) and its value, or one element of a list claim, matches the regular
- * expression as a whole.
+ * {@code JwtClaim=tier, gold|platinum}: matches when the validated token has the claim (a
+ * dotted path may reach nested claims) and its value, or one element of a list claim,
+ * matches the regular expression as a whole.
  */
 public class JwtClaimRoutePredicateFactory extends AbstractRoutePredicateFactory<JwtClaimRoutePredicateFactory.Config> {
 
@@ -78,5 +78,7 @@ public class JwtClaimRoutePredicateFactory extends AbstractRoutePredicateFactory
 		public void setRegexp(String regexp) {
 			this.regexp = regexp;
 		}
+
 	}
+
 }

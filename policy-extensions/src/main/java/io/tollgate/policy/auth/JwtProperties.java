@@ -7,34 +7,53 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Tollgate's JWT hardening on top of Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*}
- * (which still names the issuer, the JWKS URI, the audiences and the algorithms).
+ * Tollgate's JWT hardening on top of Spring Boot's
+ * {@code spring.security.oauth2.resourceserver.jwt.*} (which still names the issuer, the
+ * JWKS URI, the audiences and the algorithms).
  */
 @ConfigurationProperties("tollgate.security.jwt")
 public class JwtProperties {
 
-	/** Allowed clock difference for {@code exp} and {@code nbf} (Spring Security's default is 60 s). */
+	/**
+	 * Allowed clock difference for {@code exp} and {@code nbf} (Spring Security's default
+	 * is 60 s).
+	 */
 	private Duration clockSkew = Duration.ofSeconds(30);
 
 	/** Tokens longer than this many characters are rejected before any parsing. */
 	private int maxTokenLength = 8192;
 
-	/** Tokens whose header or payload JSON nests deeper than this are rejected before parsing. */
+	/**
+	 * Tokens whose header or payload JSON nests deeper than this are rejected before
+	 * parsing.
+	 */
 	private int maxJsonDepth = 16;
 
-	/** Shortest time between two JWKS fetches caused by an unknown {@code kid}: a flood of random kids costs one fetch. */
+	/**
+	 * Shortest time between two JWKS fetches caused by an unknown {@code kid}: a flood of
+	 * random kids costs one fetch.
+	 */
 	private Duration jwksRefreshCooldown = Duration.ofSeconds(30);
 
-	/** Time between attempts while no JWKS could be fetched yet (identity provider down at start). */
+	/**
+	 * Time between attempts while no JWKS could be fetched yet (identity provider down at
+	 * start).
+	 */
 	private Duration jwksRetryInterval = Duration.ofSeconds(1);
 
-	/** Age after which the JWKS is refetched in the background; cached keys keep validating meanwhile and if the fetch fails. */
+	/**
+	 * Age after which the JWKS is refetched in the background; cached keys keep
+	 * validating meanwhile and if the fetch fails.
+	 */
 	private Duration jwksMaxAge = Duration.ofMinutes(10);
 
 	/** Timeout of one JWKS or discovery request. */
 	private Duration jwksTimeout = Duration.ofSeconds(5);
 
-	/** Accepted values of the JOSE {@code typ} header (compared ignoring case); a token without {@code typ} is accepted. */
+	/**
+	 * Accepted values of the JOSE {@code typ} header (compared ignoring case); a token
+	 * without {@code typ} is accepted.
+	 */
 	private List<String> allowedTypes = new ArrayList<>(List.of("JWT", "at+jwt", "application/at+jwt"));
 
 	/** Cache of validated tokens. */
@@ -110,7 +129,10 @@ public class JwtProperties {
 
 	public static class Cache {
 
-		/** Whether validated tokens are cached (until their {@code exp}, at most {@code max-ttl}). */
+		/**
+		 * Whether validated tokens are cached (until their {@code exp}, at most
+		 * {@code max-ttl}).
+		 */
 		private boolean enabled = true;
 
 		/** Maximum number of cached tokens. */
@@ -142,5 +164,7 @@ public class JwtProperties {
 		public void setMaxTtl(Duration maxTtl) {
 			this.maxTtl = maxTtl;
 		}
+
 	}
+
 }

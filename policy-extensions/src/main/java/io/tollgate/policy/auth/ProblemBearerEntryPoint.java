@@ -10,7 +10,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Spring Security's bearer entry point, with an RFC 9457 problem body instead of an empty one.
+ * Spring Security's bearer entry point, with an RFC 9457 problem body instead of an empty
+ * one.
  */
 public final class ProblemBearerEntryPoint implements ServerAuthenticationEntryPoint {
 
@@ -28,4 +29,5 @@ public final class ProblemBearerEntryPoint implements ServerAuthenticationEntryP
 		}
 		return BearerChallenge.missingToken(exchange);
 	}
+
 }

@@ -12,10 +12,11 @@ import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFac
 import io.tollgate.policy.identity.Caller;
 
 /**
- * {@code RequireScopes=orders:read,orders:write}: every listed scope must be granted by the token's
- * {@code scope}/{@code scp} claim, else 403 {@code insufficient_scope}.
+ * {@code RequireScopes=orders:read,orders:write}: every listed scope must be granted by
+ * the token's {@code scope}/{@code scp} claim, else 403 {@code insufficient_scope}.
  */
-public class RequireScopesGatewayFilterFactory extends AbstractGatewayFilterFactory<RequireScopesGatewayFilterFactory.Config> {
+public class RequireScopesGatewayFilterFactory
+		extends AbstractGatewayFilterFactory<RequireScopesGatewayFilterFactory.Config> {
 
 	public RequireScopesGatewayFilterFactory() {
 		super(Config.class);
@@ -69,5 +70,7 @@ public class RequireScopesGatewayFilterFactory extends AbstractGatewayFilterFact
 		public void setScopes(List<String> scopes) {
 			this.scopes = scopes;
 		}
+
 	}
+
 }

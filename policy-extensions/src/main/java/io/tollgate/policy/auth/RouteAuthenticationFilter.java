@@ -11,9 +11,9 @@ import reactor.core.publisher.Mono;
 import io.tollgate.policy.identity.Caller;
 
 /**
- * Secure by default: every route requires an authenticated caller unless its metadata says
- * {@code public: true}. Runs first among the gateway filters, after routing, so it works for routes
- * from any source (properties, Redis, Java DSL).
+ * Secure by default: every route requires an authenticated caller unless its metadata
+ * says {@code public: true}. Runs first among the gateway filters, after routing, so it
+ * works for routes from any source (properties, Redis, Java DSL).
  */
 public final class RouteAuthenticationFilter implements GlobalFilter, Ordered {
 
@@ -40,4 +40,5 @@ public final class RouteAuthenticationFilter implements GlobalFilter, Ordered {
 	public int getOrder() {
 		return ORDER;
 	}
+
 }

@@ -7,8 +7,8 @@ import java.util.Set;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * The scopes granted by a token: {@code scope} as a space-separated string (Keycloak, Auth0) and
- * {@code scp} as a list or a string (Okta, Entra ID), as one set.
+ * The scopes granted by a token: {@code scope} as a space-separated string (Keycloak,
+ * Auth0) and {@code scp} as a list or a string (Okta, Entra ID), as one set.
  */
 public final class Scopes {
 
@@ -38,4 +38,5 @@ public final class Scopes {
 			}
 		}
 	}
+
 }

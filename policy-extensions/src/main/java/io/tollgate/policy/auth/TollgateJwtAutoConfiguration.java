@@ -31,9 +31,9 @@ import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.util.StringUtils;
 
 /**
- * JWT validation for the resource server and the auth-related route predicates and filters.
- * Reads Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*} and Tollgate's
- * {@code tollgate.security.jwt.*}.
+ * JWT validation for the resource server and the auth-related route predicates and
+ * filters. Reads Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*} and
+ * Tollgate's {@code tollgate.security.jwt.*}.
  */
 @AutoConfiguration(before = ReactiveOAuth2ResourceServerAutoConfiguration.class)
 @ConditionalOnClass({ ReactiveJwtDecoder.class, JWSAlgorithm.class })
@@ -53,8 +53,8 @@ public class TollgateJwtAutoConfiguration {
 		JwksFetcher fetcher = StringUtils.hasText(jwt.getJwkSetUri())
 				? JwksFetcher.fromJwkSetUri(jwt.getJwkSetUri(), properties.getJwksTimeout())
 				: JwksFetcher.fromIssuer(jwt.getIssuerUri(), properties.getJwksTimeout());
-		JwksCache keys = new JwksCache(fetcher, properties.getJwksRefreshCooldown(),
-				properties.getJwksRetryInterval(), properties.getJwksMaxAge(), Clock.systemUTC());
+		JwksCache keys = new JwksCache(fetcher, properties.getJwksRefreshCooldown(), properties.getJwksRetryInterval(),
+				properties.getJwksMaxAge(), Clock.systemUTC());
 		return new TollgateJwtDecoder(keys, algorithms(environment), validator(jwt, properties), properties,
 				Clock.systemUTC());
 	}
@@ -155,5 +155,7 @@ public class TollgateJwtAutoConfiguration {
 		static class IssuerUri {
 
 		}
+
 	}
+
 }

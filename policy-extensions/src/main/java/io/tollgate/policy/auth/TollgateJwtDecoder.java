@@ -32,11 +32,12 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import reactor.core.publisher.Mono;
 
 /**
- * Validates bearer JWTs for Spring Security's resource server, closing the gaps of the library defaults:
- * size and nesting limits before parsing, an algorithm allow-list, no {@code crit} headers, keys only
- * from the configured JWKS (never from {@code jku}, {@code x5u}, {@code jwk} or {@code x5c}), a JWKS
- * refetch cooldown for unknown kids, and a cache of validated tokens that never outlives {@code exp}.
- * Claims are validated with Spring Security's validators.
+ * Validates bearer JWTs for Spring Security's resource server, closing the gaps of the
+ * library defaults: size and nesting limits before parsing, an algorithm allow-list, no
+ * {@code crit} headers, keys only from the configured JWKS (never from {@code jku},
+ * {@code x5u}, {@code jwk} or {@code x5c}), a JWKS refetch cooldown for unknown kids, and
+ * a cache of validated tokens that never outlives {@code exp}. Claims are validated with
+ * Spring Security's validators.
  */
 public final class TollgateJwtDecoder implements ReactiveJwtDecoder {
 
@@ -232,7 +233,10 @@ public final class TollgateJwtDecoder implements ReactiveJwtDecoder {
 		return result;
 	}
 
-	/** Cached tokens expire at their {@code exp}, or after the maximum TTL if that comes first. */
+	/**
+	 * Cached tokens expire at their {@code exp}, or after the maximum TTL if that comes
+	 * first.
+	 */
 	private static final class UntilExpiry implements Expiry<String, Jwt> {
 
 		private final long maxTtlNanos;
@@ -263,5 +267,7 @@ public final class TollgateJwtDecoder implements ReactiveJwtDecoder {
 		public long expireAfterRead(String key, Jwt value, long currentTime, long currentDuration) {
 			return currentDuration;
 		}
+
 	}
+
 }

@@ -11,9 +11,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.lang.Nullable;
 
 /**
- * {@code tollgate.circuitbreaker.state} (1 for the current state, 0 otherwise; scope {@code cluster}
- * for the shared breaker, {@code local} for this replica's own) and {@code tollgate.circuitbreaker.calls}
- * by outcome (success, slow, failure, timeout, not_permitted).
+ * {@code tollgate.circuitbreaker.state} (1 for the current state, 0 otherwise; scope
+ * {@code cluster} for the shared breaker, {@code local} for this replica's own) and
+ * {@code tollgate.circuitbreaker.calls} by outcome (success, slow, failure, timeout,
+ * not_permitted).
  */
 public class BreakerMetrics {
 
@@ -23,12 +24,16 @@ public class BreakerMetrics {
 		SUCCESS, SLOW, FAILURE, TIMEOUT, NOT_PERMITTED;
 
 		final String tag = name().toLowerCase(Locale.ROOT);
+
 	}
 
 	@Nullable
 	private final MeterRegistry registry;
 
-	/** Counters per breaker name, indexed by {@link Call#ordinal()}: no meter lookup per request. */
+	/**
+	 * Counters per breaker name, indexed by {@link Call#ordinal()}: no meter lookup per
+	 * request.
+	 */
 	private final Map<String, Counter[]> counters = new ConcurrentHashMap<>();
 
 	public BreakerMetrics(@Nullable MeterRegistry registry) {
@@ -73,4 +78,5 @@ public class BreakerMetrics {
 			byOutcome[call.ordinal()].increment();
 		}
 	}
+
 }

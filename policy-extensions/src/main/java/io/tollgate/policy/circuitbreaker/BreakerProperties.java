@@ -6,12 +6,16 @@ import java.util.List;
 import org.springframework.lang.Nullable;
 
 /**
- * Settings of one shared circuit breaker, as given under {@code tollgate.circuit-breakers.<name>} or
- * as route filter arguments. Unset values fall back to the named definition, then to the defaults.
+ * Settings of one shared circuit breaker, as given under
+ * {@code tollgate.circuit-breakers.<name>} or as route filter arguments. Unset values
+ * fall back to the named definition, then to the defaults.
  */
 public class BreakerProperties {
 
-	/** Failure rate, in percent, of the cluster-wide window at which the breaker opens. Default 50. */
+	/**
+	 * Failure rate, in percent, of the cluster-wide window at which the breaker opens.
+	 * Default 50.
+	 */
 	@Nullable
 	private Float failureRateThreshold;
 
@@ -23,11 +27,17 @@ public class BreakerProperties {
 	@Nullable
 	private Duration slowCallDuration;
 
-	/** Length of the time-based window of outcomes, in whole seconds, shared by all replicas. Default 10s. */
+	/**
+	 * Length of the time-based window of outcomes, in whole seconds, shared by all
+	 * replicas. Default 10s.
+	 */
 	@Nullable
 	private Duration slidingWindow;
 
-	/** Calls (cluster-wide; per replica for the local breaker) before the rates count. Default 20. */
+	/**
+	 * Calls (cluster-wide; per replica for the local breaker) before the rates count.
+	 * Default 20.
+	 */
 	@Nullable
 	private Integer minimumCalls;
 
@@ -47,7 +57,10 @@ public class BreakerProperties {
 	@Nullable
 	private Duration timeout;
 
-	/** Where to forward when the breaker rejects or the upstream fails ({@code forward:/path}). Default none: 503. */
+	/**
+	 * Where to forward when the breaker rejects or the upstream fails
+	 * ({@code forward:/path}). Default none: 503.
+	 */
 	@Nullable
 	private String fallbackUri;
 
@@ -140,4 +153,5 @@ public class BreakerProperties {
 	public void setFallbackUri(@Nullable String fallbackUri) {
 		this.fallbackUri = fallbackUri;
 	}
+
 }

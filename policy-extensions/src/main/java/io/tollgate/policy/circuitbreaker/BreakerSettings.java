@@ -9,14 +9,17 @@ import java.util.regex.Pattern;
 import org.springframework.lang.Nullable;
 
 /**
- * The validated, immutable settings of one named shared circuit breaker. Two routes naming the same
- * breaker must agree on these, because the replicas share one window and one state for it.
+ * The validated, immutable settings of one named shared circuit breaker. Two routes
+ * naming the same breaker must agree on these, because the replicas share one window and
+ * one state for it.
  */
 public record BreakerSettings(String name, float failureRateThreshold, float slowCallRateThreshold,
 		Duration slowCallDuration, Duration slidingWindow, int minimumCalls, Duration waitInOpen, int halfOpenCalls,
 		Set<Integer> failureStatuses, @Nullable Duration timeout) {
 
-	/** Names end up in Redis keys ({@code tollgate:cb:{name}:...}) and pub/sub messages. */
+	/**
+	 * Names end up in Redis keys ({@code tollgate:cb:{name}:...}) and pub/sub messages.
+	 */
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
 	static final float DEFAULT_FAILURE_RATE_THRESHOLD = 50;
@@ -42,10 +45,12 @@ public record BreakerSettings(String name, float failureRateThreshold, float slo
 					"Circuit breaker name must match " + NAME.pattern() + ", got '" + name + "'");
 		}
 		if (!(failureRateThreshold > 0 && failureRateThreshold <= 100)) {
-			throw new IllegalArgumentException(where + "failure-rate-threshold must be in (0, 100], got " + failureRateThreshold);
+			throw new IllegalArgumentException(
+					where + "failure-rate-threshold must be in (0, 100], got " + failureRateThreshold);
 		}
 		if (!(slowCallRateThreshold > 0 && slowCallRateThreshold <= 100)) {
-			throw new IllegalArgumentException(where + "slow-call-rate-threshold must be in (0, 100], got " + slowCallRateThreshold);
+			throw new IllegalArgumentException(
+					where + "slow-call-rate-threshold must be in (0, 100], got " + slowCallRateThreshold);
 		}
 		positive(where, "slow-call-duration", slowCallDuration);
 		positive(where, "sliding-window", slidingWindow);
@@ -80,21 +85,25 @@ public record BreakerSettings(String name, float failureRateThreshold, float slo
 		return (int) slidingWindow.toSeconds();
 	}
 
-	/** Time given to half-open trial calls to report before their permits are handed out again. */
+	/**
+	 * Time given to half-open trial calls to report before their permits are handed out
+	 * again.
+	 */
 	public Duration trialTimeout() {
 		Duration base = timeout != null ? timeout : slowCallDuration;
 		return base.plusSeconds(1);
 	}
 
 	/**
-	 * Resolves the settings of a breaker: route arguments win over the named definition under
-	 * {@code tollgate.circuit-breakers.<name>}, which wins over the defaults.
+	 * Resolves the settings of a breaker: route arguments win over the named definition
+	 * under {@code tollgate.circuit-breakers.<name>}, which wins over the defaults.
 	 */
 	static BreakerSettings resolve(String name, @Nullable BreakerProperties named, BreakerProperties args) {
 		BreakerProperties base = named != null ? named : new BreakerProperties();
 		return new BreakerSettings(name,
 				pick(args.getFailureRateThreshold(), base.getFailureRateThreshold(), DEFAULT_FAILURE_RATE_THRESHOLD),
-				pick(args.getSlowCallRateThreshold(), base.getSlowCallRateThreshold(), DEFAULT_SLOW_CALL_RATE_THRESHOLD),
+				pick(args.getSlowCallRateThreshold(), base.getSlowCallRateThreshold(),
+						DEFAULT_SLOW_CALL_RATE_THRESHOLD),
 				pick(args.getSlowCallDuration(), base.getSlowCallDuration(), DEFAULT_SLOW_CALL_DURATION),
 				pick(args.getSlidingWindow(), base.getSlidingWindow(), DEFAULT_SLIDING_WINDOW),
 				pick(args.getMinimumCalls(), base.getMinimumCalls(), DEFAULT_MINIMUM_CALLS),

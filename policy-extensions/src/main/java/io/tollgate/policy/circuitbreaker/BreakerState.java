@@ -1,6 +1,8 @@
 package io.tollgate.policy.circuitbreaker;
 
-/** States of a shared breaker as kept in Redis; the FORCED ones are set by operators only. */
+/**
+ * States of a shared breaker as kept in Redis; the FORCED ones are set by operators only.
+ */
 public enum BreakerState {
 
 	CLOSED, OPEN, HALF_OPEN, FORCED_OPEN, FORCED_CLOSED;
@@ -14,4 +16,5 @@ public enum BreakerState {
 			return CLOSED;
 		}
 	}
+
 }

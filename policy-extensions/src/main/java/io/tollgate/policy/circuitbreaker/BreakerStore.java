@@ -11,9 +11,9 @@ import reactor.core.publisher.Mono;
 import io.tollgate.policy.redis.OutageLog;
 
 /**
- * Shared breaker state in Redis: one state hash and one window hash per breaker, both under the
- * breaker's hash tag so every script touches one cluster slot. Every call is bounded by the Redis
- * timeout and reports outages once through {@link OutageLog}.
+ * Shared breaker state in Redis: one state hash and one window hash per breaker, both
+ * under the breaker's hash tag so every script touches one cluster slot. Every call is
+ * bounded by the Redis timeout and reports outages once through {@link OutageLog}.
  */
 public class BreakerStore {
 
@@ -63,7 +63,10 @@ public class BreakerStore {
 		return channel;
 	}
 
-	/** True while Redis is known to be unreachable: replicas then rely on their local breakers alone. */
+	/**
+	 * True while Redis is known to be unreachable: replicas then rely on their local
+	 * breakers alone.
+	 */
 	public boolean isDown() {
 		return outage.isDown();
 	}
@@ -72,7 +75,10 @@ public class BreakerStore {
 		return outage;
 	}
 
-	/** Adds a batch of outcomes to the shared window; opens the breaker when the rates cross the thresholds. */
+	/**
+	 * Adds a batch of outcomes to the shared window; opens the breaker when the rates
+	 * cross the thresholds.
+	 */
 	Mono<SharedSnapshot> record(BreakerSettings s, long calls, long failures, long slow) {
 		return run(RECORD, List.of(stateKey(s.name()), windowKey(s.name())), s.name(), channel, calls, failures, slow,
 				s.slidingWindowSeconds(), s.minimumCalls(), s.failureRateThreshold(), s.slowCallRateThreshold(),
@@ -80,9 +86,12 @@ public class BreakerStore {
 			.map(reply -> SharedSnapshot.fromReply(reply).withCause("rate"));
 	}
 
-	/** Asks for a half-open trial permit (moving an expired OPEN breaker to HALF_OPEN). */
+	/**
+	 * Asks for a half-open trial permit (moving an expired OPEN breaker to HALF_OPEN).
+	 */
 	Mono<Verdict> acquire(BreakerSettings s) {
-		return run(ACQUIRE, List.of(stateKey(s.name())), s.name(), channel, s.halfOpenCalls(), s.trialTimeout().toMillis())
+		return run(ACQUIRE, List.of(stateKey(s.name())), s.name(), channel, s.halfOpenCalls(),
+				s.trialTimeout().toMillis())
 			.map(reply -> new Verdict(SharedSnapshot.fromReply(reply).withCause("wait"),
 					(int) SharedSnapshot.toLong(reply.get(3))));
 	}
@@ -99,7 +108,9 @@ public class BreakerStore {
 		return run(READ, List.of(stateKey(name))).map(SharedSnapshot::fromReply);
 	}
 
-	/** Operator override, announced to every replica: FORCED_OPEN, FORCED_CLOSED or RESET. */
+	/**
+	 * Operator override, announced to every replica: FORCED_OPEN, FORCED_CLOSED or RESET.
+	 */
 	Mono<SharedSnapshot> force(String name, String action) {
 		return run(FORCE, List.of(stateKey(name), windowKey(name)), name, channel, action)
 			.map(reply -> SharedSnapshot.fromReply(reply).withCause("operator"));
@@ -119,7 +130,10 @@ public class BreakerStore {
 			.doOnError(ex -> outage.failed(ex, "replicas use their local circuit breakers until it is back"));
 	}
 
-	/** A multi-bulk reply may arrive as its elements or as one list, depending on the driver path. */
+	/**
+	 * A multi-bulk reply may arrive as its elements or as one list, depending on the
+	 * driver path.
+	 */
 	private static List<?> unwrap(List<?> reply) {
 		if (reply.size() == 1 && reply.get(0) instanceof List<?> inner) {
 			return inner;
@@ -131,7 +145,11 @@ public class BreakerStore {
 		return f == Math.rint(f) ? Long.toString((long) f) : Float.toString(f);
 	}
 
-	/** Result of a permit request: 1 trial permit granted, 0 denied, 2 breaker closed (call normally). */
+	/**
+	 * Result of a permit request: 1 trial permit granted, 0 denied, 2 breaker closed
+	 * (call normally).
+	 */
 	record Verdict(SharedSnapshot snapshot, int verdict) {
 	}
+
 }

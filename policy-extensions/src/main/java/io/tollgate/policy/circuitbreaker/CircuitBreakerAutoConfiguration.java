@@ -16,7 +16,10 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.web.reactive.DispatcherHandler;
 
-/** Shared circuit breakers: the {@code SharedCircuitBreaker} filter, its Redis sync, metrics, health and endpoint. */
+/**
+ * Shared circuit breakers: the {@code SharedCircuitBreaker} filter, its Redis sync,
+ * metrics, health and endpoint.
+ */
 @AutoConfiguration(after = DataRedisReactiveAutoConfiguration.class, before = GatewayAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass({ GatewayAutoConfiguration.class, ReactiveStringRedisTemplate.class })
@@ -43,7 +46,8 @@ public class CircuitBreakerAutoConfiguration {
 	SharedCircuitBreakers sharedCircuitBreakers(BreakerStore store, ReactiveRedisConnectionFactory connectionFactory,
 			CircuitBreakerProperties properties, BreakerMetrics metrics) {
 		validateNamed(properties);
-		return new SharedCircuitBreakers(store, connectionFactory, properties.getCircuitBreakerSync(), metrics::register);
+		return new SharedCircuitBreakers(store, connectionFactory, properties.getCircuitBreakerSync(),
+				metrics::register);
 	}
 
 	/** Named breakers are checked at startup, even those no route uses yet. */
@@ -72,4 +76,5 @@ public class CircuitBreakerAutoConfiguration {
 	CircuitBreakersHealthIndicator circuitBreakersHealthIndicator(SharedCircuitBreakers breakers) {
 		return new CircuitBreakersHealthIndicator(breakers);
 	}
+
 }

@@ -7,13 +7,17 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Named shared circuit breakers ({@code tollgate.circuit-breakers.<name>.*}) and how replicas keep
- * their view of them in sync through Redis ({@code tollgate.circuit-breaker-sync.*}).
+ * Named shared circuit breakers ({@code tollgate.circuit-breakers.<name>.*}) and how
+ * replicas keep their view of them in sync through Redis
+ * ({@code tollgate.circuit-breaker-sync.*}).
  */
 @ConfigurationProperties("tollgate")
 public class CircuitBreakerProperties {
 
-	/** Breakers defined once by name and referenced from routes with {@code SharedCircuitBreaker=<name>}. */
+	/**
+	 * Breakers defined once by name and referenced from routes with
+	 * {@code SharedCircuitBreaker=<name>}.
+	 */
 	private Map<String, BreakerProperties> circuitBreakers = new LinkedHashMap<>();
 
 	/** Synchronisation of breaker state and outcomes through Redis. */
@@ -36,10 +40,16 @@ public class CircuitBreakerProperties {
 		/** How often each replica adds its batched outcomes to the shared window. */
 		private Duration flushInterval = Duration.ofMillis(200);
 
-		/** How often each replica re-reads every breaker's shared state (backstop for missed pub/sub messages). */
+		/**
+		 * How often each replica re-reads every breaker's shared state (backstop for
+		 * missed pub/sub messages).
+		 */
 		private Duration pollInterval = Duration.ofSeconds(1);
 
-		/** Longest wait for one Redis call before the replica falls back to its local breakers. */
+		/**
+		 * Longest wait for one Redis call before the replica falls back to its local
+		 * breakers.
+		 */
 		private Duration redisTimeout = Duration.ofMillis(500);
 
 		/** Pub/sub channel on which state changes are announced. */
@@ -80,12 +90,15 @@ public class CircuitBreakerProperties {
 		void validate() {
 			for (Duration d : new Duration[] { flushInterval, pollInterval, redisTimeout }) {
 				if (d == null || d.isNegative() || d.isZero()) {
-					throw new IllegalArgumentException("tollgate.circuit-breaker-sync intervals and timeout must be positive durations");
+					throw new IllegalArgumentException(
+							"tollgate.circuit-breaker-sync intervals and timeout must be positive durations");
 				}
 			}
 			if (channel == null || channel.isBlank()) {
 				throw new IllegalArgumentException("tollgate.circuit-breaker-sync.channel must not be blank");
 			}
 		}
+
 	}
+
 }

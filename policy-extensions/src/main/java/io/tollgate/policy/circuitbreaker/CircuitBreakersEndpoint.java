@@ -14,9 +14,10 @@ import org.springframework.lang.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code /actuator/circuitbreakers}: every shared breaker with its cluster and local state, and an
- * operator override ({@code POST /actuator/circuitbreakers/<name>} with {@code {"state": "open" |
- * "closed" | "reset"}}) that reaches every replica through Redis.
+ * {@code /actuator/circuitbreakers}: every shared breaker with its cluster and local
+ * state, and an operator override ({@code POST /actuator/circuitbreakers/<name>} with
+ * {@code {"state": "open" | "closed" | "reset"}}) that reaches every replica through
+ * Redis.
  */
 @Endpoint(id = "circuitbreakers")
 public class CircuitBreakersEndpoint {
@@ -29,11 +30,12 @@ public class CircuitBreakersEndpoint {
 
 	@ReadOperation
 	public Map<String, List<BreakerDescriptor>> list() {
-		return Map.of("circuitBreakers", breakers.all()
-			.stream()
-			.sorted(Comparator.comparing(SharedCircuitBreaker::name))
-			.map(BreakerDescriptor::of)
-			.toList());
+		return Map.of("circuitBreakers",
+				breakers.all()
+					.stream()
+					.sorted(Comparator.comparing(SharedCircuitBreaker::name))
+					.map(BreakerDescriptor::of)
+					.toList());
 	}
 
 	@ReadOperation
@@ -74,4 +76,5 @@ public class CircuitBreakersEndpoint {
 					(b.sharedRetryAfterMillis() + 999) / 1000);
 		}
 	}
+
 }

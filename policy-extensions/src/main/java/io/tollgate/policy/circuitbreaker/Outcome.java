@@ -8,4 +8,5 @@ enum Outcome {
 	boolean isFailure() {
 		return this != SUCCESS;
 	}
+
 }

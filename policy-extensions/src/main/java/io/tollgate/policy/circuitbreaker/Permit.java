@@ -4,7 +4,8 @@ package io.tollgate.policy.circuitbreaker;
  * The answer to "may this call go to the upstream?".
  *
  * @param granted whether the call may proceed
- * @param localHeld the local breaker's permission was taken (its outcome must be recorded or released)
+ * @param localHeld the local breaker's permission was taken (its outcome must be recorded
+ * or released)
  * @param trialVersion the half-open period a cluster trial permit belongs to, or -1
  * @param shared the outcome counts toward the shared window
  * @param rejectedBy "cluster", "local" or "forced" when not granted

@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * One named breaker on one replica: a local Resilience4j breaker over this replica's own outcomes,
- * plus this replica's view of the shared breaker kept in Redis. A call passes only when both permit.
- * The hot path reads the shared view from memory; Redis is asked only for half-open trial permits.
+ * One named breaker on one replica: a local Resilience4j breaker over this replica's own
+ * outcomes, plus this replica's view of the shared breaker kept in Redis. A call passes
+ * only when both permit. The hot path reads the shared view from memory; Redis is asked
+ * only for half-open trial permits.
  */
 public class SharedCircuitBreaker {
 
@@ -35,12 +36,16 @@ public class SharedCircuitBreaker {
 
 	private volatile View view = new View(SharedSnapshot.INITIAL, System.nanoTime(), 0L);
 
-	/** When the last pub/sub or script result was applied; polls issued before it may be stale. */
+	/**
+	 * When the last pub/sub or script result was applied; polls issued before it may be
+	 * stale.
+	 */
 	private volatile long lastPushNanos = System.nanoTime();
 
 	/**
-	 * False until the shared state was read once, and again during a Redis outage: a replica that
-	 * starts late or rejoins learns the current state at the next flush tick.
+	 * False until the shared state was read once, and again during a Redis outage: a
+	 * replica that starts late or rejoins learns the current state at the next flush
+	 * tick.
 	 */
 	private volatile boolean synced;
 
@@ -54,8 +59,8 @@ public class SharedCircuitBreaker {
 			if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
 				localOpenedNanos = System.nanoTime();
 			}
-			log.info("Circuit breaker '{}' (local) {} -> {}", settings.name(), event.getStateTransition().getFromState(),
-					event.getStateTransition().getToState());
+			log.info("Circuit breaker '{}' (local) {} -> {}", settings.name(),
+					event.getStateTransition().getFromState(), event.getStateTransition().getToState());
 		});
 	}
 
@@ -96,12 +101,17 @@ public class SharedCircuitBreaker {
 		return local.getState();
 	}
 
-	/** Whether this replica currently follows the shared state (false while Redis is unreachable). */
+	/**
+	 * Whether this replica currently follows the shared state (false while Redis is
+	 * unreachable).
+	 */
 	public boolean isShared() {
 		return !store.isDown();
 	}
 
-	/** Milliseconds until the shared breaker may let trial calls through; 0 when not open. */
+	/**
+	 * Milliseconds until the shared breaker may let trial calls through; 0 when not open.
+	 */
 	public long sharedRetryAfterMillis() {
 		View v = view;
 		if (v.snapshot.state() != BreakerState.OPEN) {
@@ -149,7 +159,10 @@ public class SharedCircuitBreaker {
 		}).onErrorResume(ex -> Mono.just(Permit.pass(true, true)));
 	}
 
-	/** Records the outcome of a call that went upstream; completes once a trial outcome is in Redis. */
+	/**
+	 * Records the outcome of a call that went upstream; completes once a trial outcome is
+	 * in Redis.
+	 */
 	Mono<Void> complete(Permit permit, Outcome outcome, long elapsedNanos) {
 		if (permit.localHeld()) {
 			if (outcome.isFailure()) {
@@ -188,7 +201,8 @@ public class SharedCircuitBreaker {
 	/** Sends the outcomes batched since the last flush to the shared window. */
 	Mono<Void> flush() {
 		if (store.isDown()) {
-			// outcomes of an outage would land in the window's current second when Redis is back: drop them
+			// outcomes of an outage would land in the window's current second when Redis
+			// is back: drop them
 			synced = false;
 			pendingCalls.reset();
 			pendingFailures.reset();
@@ -206,7 +220,10 @@ public class SharedCircuitBreaker {
 		return store.record(settings, calls, failures, slow).doOnNext(this::applyPushed).then();
 	}
 
-	/** Re-reads the shared state (backstop for missed messages, and rejoin after an outage). */
+	/**
+	 * Re-reads the shared state (backstop for missed messages, and rejoin after an
+	 * outage).
+	 */
 	Mono<Void> poll() {
 		long issued = System.nanoTime();
 		return store.read(settings.name()).doOnNext(s -> {
@@ -215,7 +232,10 @@ public class SharedCircuitBreaker {
 		}).then();
 	}
 
-	/** Applies a state announced on the channel or returned by a script: newer versions only. */
+	/**
+	 * Applies a state announced on the channel or returned by a script: newer versions
+	 * only.
+	 */
 	synchronized void applyPushed(SharedSnapshot s) {
 		lastPushNanos = System.nanoTime();
 		if (s.version() >= view.snapshot.version()) {
@@ -224,8 +244,9 @@ public class SharedCircuitBreaker {
 	}
 
 	/**
-	 * Applies a polled state. A poll issued after the last push is authoritative even with a lower
-	 * version: Redis lost the key (restart without persistence), so the shared breaker starts afresh.
+	 * Applies a polled state. A poll issued after the last push is authoritative even
+	 * with a lower version: Redis lost the key (restart without persistence), so the
+	 * shared breaker starts afresh.
 	 */
 	synchronized void applyPolled(SharedSnapshot s, long issuedNanos) {
 		if (s.version() >= view.snapshot.version() || issuedNanos - lastPushNanos > 0) {
@@ -237,10 +258,12 @@ public class SharedCircuitBreaker {
 		View old = view;
 		long now = System.nanoTime();
 		view = new View(s, now + TimeUnit.MILLISECONDS.toNanos(Math.max(s.remainingOpenMillis(), 0)), now);
-		if (old.snapshot.state() != s.state() || old.snapshot.version() != s.version() && "operator".equals(s.cause())) {
+		if (old.snapshot.state() != s.state()
+				|| old.snapshot.version() != s.version() && "operator".equals(s.cause())) {
 			log.info("Circuit breaker '{}' (cluster) {} -> {}{}", settings.name(), old.snapshot.state(), s.state(),
 					s.cause().isEmpty() ? "" : " (" + s.cause() + ")");
-			// closed by successful trials or by an operator: closed for everyone, this replica's
+			// closed by successful trials or by an operator: closed for everyone, this
+			// replica's
 			// own breaker included (its half-open history predates the cluster's verdict)
 			if (s.state() == BreakerState.CLOSED && ("operator".equals(s.cause()) || "trial".equals(s.cause()))) {
 				local.reset();
@@ -266,5 +289,7 @@ public class SharedCircuitBreaker {
 		UpstreamFailure(Outcome outcome) {
 			super(outcome.name(), null, false, false);
 		}
+
 	}
+
 }

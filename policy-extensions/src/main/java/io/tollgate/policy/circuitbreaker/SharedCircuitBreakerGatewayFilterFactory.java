@@ -24,9 +24,10 @@ import reactor.core.publisher.Mono;
 import io.tollgate.policy.problem.ProblemResponses;
 
 /**
- * {@code SharedCircuitBreaker=<name>[, <fallback-uri>]}: cuts a sick upstream off on every replica
- * at once. Settings come from the route arguments, else {@code tollgate.circuit-breakers.<name>},
- * else the defaults. Upstream failures are the configured statuses, connection errors and timeouts.
+ * {@code SharedCircuitBreaker=<name>[, <fallback-uri>]}: cuts a sick upstream off on
+ * every replica at once. Settings come from the route arguments, else
+ * {@code tollgate.circuit-breakers.<name>}, else the defaults. Upstream failures are the
+ * configured statuses, connection errors and timeouts.
  */
 public class SharedCircuitBreakerGatewayFilterFactory
 		extends AbstractGatewayFilterFactory<SharedCircuitBreakerGatewayFilterFactory.Config> {
@@ -78,7 +79,8 @@ public class SharedCircuitBreakerGatewayFilterFactory
 			uri = URI.create(fallback.trim());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("circuit breaker '" + name + "': fallback-uri is not a URI: " + fallback);
+			throw new IllegalArgumentException(
+					"circuit breaker '" + name + "': fallback-uri is not a URI: " + fallback);
 		}
 		if (!"forward".equals(uri.getScheme()) || uri.getSchemeSpecificPart() == null
 				|| !uri.getSchemeSpecificPart().startsWith("/")) {
@@ -130,8 +132,9 @@ public class SharedCircuitBreakerGatewayFilterFactory
 		private Mono<Void> finish(Permit permit, Outcome outcome, long start) {
 			long elapsed = System.nanoTime() - start;
 			boolean slow = elapsed > breaker.settings().slowCallDuration().toNanos();
-			metrics.call(breaker, outcome == Outcome.SUCCESS ? (slow ? BreakerMetrics.Call.SLOW : BreakerMetrics.Call.SUCCESS)
-					: outcome == Outcome.TIMEOUT ? BreakerMetrics.Call.TIMEOUT : BreakerMetrics.Call.FAILURE);
+			metrics.call(breaker,
+					outcome == Outcome.SUCCESS ? (slow ? BreakerMetrics.Call.SLOW : BreakerMetrics.Call.SUCCESS)
+							: outcome == Outcome.TIMEOUT ? BreakerMetrics.Call.TIMEOUT : BreakerMetrics.Call.FAILURE);
 			return breaker.complete(permit, outcome, elapsed);
 		}
 
@@ -184,9 +187,13 @@ public class SharedCircuitBreakerGatewayFilterFactory
 		public String toString() {
 			return "SharedCircuitBreaker[" + breaker.name() + "]";
 		}
+
 	}
 
-	/** Route arguments: the breaker name, optional overrides of its settings, and the fallback. */
+	/**
+	 * Route arguments: the breaker name, optional overrides of its settings, and the
+	 * fallback.
+	 */
 	public static class Config extends BreakerProperties {
 
 		/** Breaker name; replicas (and routes) with the same name share one breaker. */
@@ -199,5 +206,7 @@ public class SharedCircuitBreakerGatewayFilterFactory
 		public void setName(String name) {
 			this.name = name;
 		}
+
 	}
+
 }

@@ -22,9 +22,10 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
- * All shared circuit breakers of this replica, and the three loops that keep them in sync with
- * Redis: flushing batched outcomes, listening to state announcements, and polling state as a
- * backstop (which is also how a replica catches up after it starts or Redis comes back).
+ * All shared circuit breakers of this replica, and the three loops that keep them in sync
+ * with Redis: flushing batched outcomes, listening to state announcements, and polling
+ * state as a backstop (which is also how a replica catches up after it starts or Redis
+ * comes back).
  */
 public class SharedCircuitBreakers implements SmartLifecycle {
 
@@ -52,7 +53,10 @@ public class SharedCircuitBreakers implements SmartLifecycle {
 		this.onCreate = onCreate;
 	}
 
-	/** The breaker of that name, created on first use; fails when the name is already used with other settings. */
+	/**
+	 * The breaker of that name, created on first use; fails when the name is already used
+	 * with other settings.
+	 */
 	public SharedCircuitBreaker obtain(BreakerSettings settings) {
 		SharedCircuitBreaker breaker = breakers.computeIfAbsent(settings.name(), n -> {
 			SharedCircuitBreaker created = new SharedCircuitBreaker(settings, store);
@@ -80,7 +84,10 @@ public class SharedCircuitBreakers implements SmartLifecycle {
 		return store;
 	}
 
-	/** Operator override; the replica applies the result at once, the others through the channel. */
+	/**
+	 * Operator override; the replica applies the result at once, the others through the
+	 * channel.
+	 */
 	public Mono<SharedSnapshot> force(String name, String action) {
 		SharedCircuitBreaker breaker = breakers.get(name);
 		return store.force(name, action).doOnNext(s -> {
@@ -101,9 +108,9 @@ public class SharedCircuitBreakers implements SmartLifecycle {
 	}
 
 	/**
-	 * State announcements from every replica. The listener container connects in its constructor,
-	 * so it is created off the caller's thread and again after each failure: a gateway starts, and
-	 * keeps serving, while Redis is down.
+	 * State announcements from every replica. The listener container connects in its
+	 * constructor, so it is created off the caller's thread and again after each failure:
+	 * a gateway starts, and keeps serving, while Redis is down.
 	 */
 	private Flux<String> listen() {
 		return Flux
@@ -150,4 +157,5 @@ public class SharedCircuitBreakers implements SmartLifecycle {
 	public boolean isRunning() {
 		return running;
 	}
+
 }

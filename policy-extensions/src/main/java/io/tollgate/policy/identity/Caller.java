@@ -7,12 +7,13 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Who is calling, as established by authentication and carried on the exchange for every policy
- * (rate-limit keys, claim predicates, header relay, logs).
+ * Who is calling, as established by authentication and carried on the exchange for every
+ * policy (rate-limit keys, claim predicates, header relay, logs).
  *
  * @param principal the token's {@code sub}
  * @param clientId the calling client: {@code azp}, else {@code client_id}; may be null
- * @param consumer the API-management consumer id, once API keys or consumers are resolved; may be null
+ * @param consumer the API-management consumer id, once API keys or consumers are
+ * resolved; may be null
  * @param jwt the validated token, null when the caller was not identified by a JWT
  */
 public record Caller(String principal, @Nullable String clientId, @Nullable String consumer, @Nullable Jwt jwt) {

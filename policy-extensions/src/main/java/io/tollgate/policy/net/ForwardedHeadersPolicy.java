@@ -12,11 +12,12 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Decides the forwarding headers sent upstream. From a client that is not a trusted proxy, every
- * {@code Forwarded}/{@code X-Forwarded-*} header is dropped and Tollgate states what it saw itself
- * ({@code X-Forwarded-For} = TCP peer, {@code -Proto}, {@code -Host}, {@code -Port}). From a trusted proxy,
- * its headers are kept and the peer is appended to {@code X-Forwarded-For}. Runs last among the header
- * filters so no other filter re-adds client values.
+ * Decides the forwarding headers sent upstream. From a client that is not a trusted
+ * proxy, every {@code Forwarded}/{@code X-Forwarded-*} header is dropped and Tollgate
+ * states what it saw itself ({@code X-Forwarded-For} = TCP peer, {@code -Proto},
+ * {@code -Host}, {@code -Port}). From a trusted proxy, its headers are kept and the peer
+ * is appended to {@code X-Forwarded-For}. Runs last among the header filters so no other
+ * filter re-adds client values.
  */
 public final class ForwardedHeadersPolicy implements HttpHeadersFilter, Ordered {
 
@@ -86,4 +87,5 @@ public final class ForwardedHeadersPolicy implements HttpHeadersFilter, Ordered 
 	public int getOrder() {
 		return Ordered.LOWEST_PRECEDENCE;
 	}
+
 }

@@ -34,4 +34,5 @@ public class NetAutoConfiguration {
 	RequestFramingWebFilter tollgateRequestFramingWebFilter() {
 		return new RequestFramingWebFilter();
 	}
+
 }

@@ -10,8 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class NetProperties {
 
 	/**
-	 * Proxies (CIDR blocks or addresses) whose {@code X-Forwarded-*} and {@code Forwarded} headers are
-	 * believed. Empty (default): those headers are dropped from every client and the TCP peer is the client.
+	 * Proxies (CIDR blocks or addresses) whose {@code X-Forwarded-*} and
+	 * {@code Forwarded} headers are believed. Empty (default): those headers are dropped
+	 * from every client and the TCP peer is the client.
 	 */
 	private List<String> trustedProxies = new ArrayList<>();
 
@@ -22,4 +23,5 @@ public class NetProperties {
 	public void setTrustedProxies(List<String> trustedProxies) {
 		this.trustedProxies = trustedProxies;
 	}
+
 }

@@ -14,9 +14,10 @@ import io.tollgate.policy.problem.ProblemResponses;
 
 /**
  * Refuses requests whose framing is ambiguous before anything else sees them: a
- * {@code Transfer-Encoding} other than exactly {@code chunked} gives 400 and closes the connection
- * (request smuggling defence, RFC 9112 section 6.1). Netty itself already rejects
- * {@code Content-Length} together with {@code Transfer-Encoding} and conflicting lengths.
+ * {@code Transfer-Encoding} other than exactly {@code chunked} gives 400 and closes the
+ * connection (request smuggling defence, RFC 9112 section 6.1). Netty itself already
+ * rejects {@code Content-Length} together with {@code Transfer-Encoding} and conflicting
+ * lengths.
  */
 public final class RequestFramingWebFilter implements WebFilter, Ordered {
 
@@ -39,4 +40,5 @@ public final class RequestFramingWebFilter implements WebFilter, Ordered {
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE;
 	}
+
 }

@@ -10,9 +10,9 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.lang.Nullable;
 
 /**
- * The proxies (CIDR blocks) whose {@code X-Forwarded-For} / {@code Forwarded} headers are believed.
- * Everything else about the client comes from the TCP peer, so a client cannot change its
- * address by sending a header.
+ * The proxies (CIDR blocks) whose {@code X-Forwarded-For} / {@code Forwarded} headers are
+ * believed. Everything else about the client comes from the TCP peer, so a client cannot
+ * change its address by sending a header.
  */
 public final class TrustedProxies {
 
@@ -28,7 +28,10 @@ public final class TrustedProxies {
 		return NONE;
 	}
 
-	/** Parses CIDR blocks ({@code 10.0.0.0/8}, {@code ::1/128}) or single addresses; throws on bad input. */
+	/**
+	 * Parses CIDR blocks ({@code 10.0.0.0/8}, {@code ::1/128}) or single addresses;
+	 * throws on bad input.
+	 */
 	public static TrustedProxies of(List<String> cidrs) {
 		if (cidrs == null || cidrs.isEmpty()) {
 			return NONE;
@@ -59,8 +62,9 @@ public final class TrustedProxies {
 	}
 
 	/**
-	 * The client address: the TCP peer, unless the peer is a trusted proxy; then the right-most
-	 * {@code X-Forwarded-For} entry that is not a trusted proxy (or the left-most when all are trusted).
+	 * The client address: the TCP peer, unless the peer is a trusted proxy; then the
+	 * right-most {@code X-Forwarded-For} entry that is not a trusted proxy (or the
+	 * left-most when all are trusted).
 	 */
 	@Nullable
 	public InetAddress clientAddress(ServerHttpRequest request) {
@@ -174,4 +178,5 @@ public final class TrustedProxies {
 			return (candidate[full] & mask) == (network[full] & mask);
 		}
 	}
+
 }

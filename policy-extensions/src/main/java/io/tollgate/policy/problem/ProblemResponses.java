@@ -13,8 +13,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Writes RFC 9457 {@code application/problem+json} bodies. Hand-built JSON keeps this off the
- * object mapper on hot error paths (429, 401); every value is escaped.
+ * Writes RFC 9457 {@code application/problem+json} bodies. Hand-built JSON keeps this off
+ * the object mapper on hot error paths (429, 401); every value is escaped.
  */
 public final class ProblemResponses {
 
@@ -24,8 +24,8 @@ public final class ProblemResponses {
 	}
 
 	/**
-	 * Completes the exchange with a problem body. {@code extensions} are extra members (strings,
-	 * numbers, booleans); headers already set on the response are kept.
+	 * Completes the exchange with a problem body. {@code extensions} are extra members
+	 * (strings, numbers, booleans); headers already set on the response are kept.
 	 */
 	public static Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, String title,
 			@Nullable String detail, @Nullable Map<String, ?> extensions) {
@@ -107,4 +107,5 @@ public final class ProblemResponses {
 		}
 		sb.append('"');
 	}
+
 }

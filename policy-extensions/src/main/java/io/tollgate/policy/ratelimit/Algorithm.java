@@ -2,13 +2,22 @@ package io.tollgate.policy.ratelimit;
 
 import java.util.Locale;
 
-/** How a limit counts. The same algorithms run in Redis (ratelimit.lua) and in {@link LocalRateLimitStore}. */
+/**
+ * How a limit counts. The same algorithms run in Redis (ratelimit.lua) and in
+ * {@link LocalRateLimitStore}.
+ */
 public enum Algorithm {
 
-	/** Generic cell rate algorithm: bursts of up to N, sustained N per period; one timestamp per key. */
+	/**
+	 * Generic cell rate algorithm: bursts of up to N, sustained N per period; one
+	 * timestamp per key.
+	 */
 	GCRA("gcra", "g"),
 
-	/** Two-counter approximation of a sliding window (previous window weighted by its overlap). */
+	/**
+	 * Two-counter approximation of a sliding window (previous window weighted by its
+	 * overlap).
+	 */
 	SLIDING_WINDOW("sliding-window", "s"),
 
 	/** Counter per UTC-aligned window; calendar months with {@code mo}. */
@@ -45,4 +54,5 @@ public enum Algorithm {
 		throw new IllegalArgumentException(
 				"Unknown rate-limit algorithm '" + text + "': use gcra, sliding-window or fixed-window");
 	}
+
 }

@@ -14,8 +14,9 @@ import org.springframework.lang.Nullable;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Turns a request into the caller part of its rate-limit keys, or null when the identity the route is keyed on is
- * missing (the filter answers 401: an unidentified request is never lumped into a shared bucket).
+ * Turns a request into the caller part of its rate-limit keys, or null when the identity
+ * the route is keyed on is missing (the filter answers 401: an unidentified request is
+ * never lumped into a shared bucket).
  */
 @FunctionalInterface
 public interface CallerKeyResolver {
@@ -23,14 +24,17 @@ public interface CallerKeyResolver {
 	@Nullable
 	String resolve(ServerWebExchange exchange);
 
-	/** Whether a missing key means an unauthenticated caller (401) rather than a configuration the request lacks. */
+	/**
+	 * Whether a missing key means an unauthenticated caller (401) rather than a
+	 * configuration the request lacks.
+	 */
 	default boolean identityBased() {
 		return true;
 	}
 
 	/**
-	 * Builds the resolver for a {@code key} argument: principal, consumer, claim:NAME, header:NAME, ip, api-key, route
-	 * or global.
+	 * Builds the resolver for a {@code key} argument: principal, consumer, claim:NAME,
+	 * header:NAME, ip, api-key, route or global.
 	 */
 	static CallerKeyResolver parse(String spec, TrustedProxies proxies, String routeId) {
 		String s = spec == null || spec.isBlank() ? "principal" : spec.trim();
@@ -79,15 +83,12 @@ public interface CallerKeyResolver {
 				.filter(p -> !p.isBlank())
 				.map(p -> "principal:" + safe(p))
 				.orElse(null);
-			case "consumer" -> exchange -> Caller.of(exchange)
-				.map(Caller::consumer)
-				.map(c -> "consumer:" + safe(c))
-				.orElse(null);
-			// API keys resolve to a consumer; until they have their own field the consumer is the key's identity
-			case "api-key" -> exchange -> Caller.of(exchange)
-				.map(Caller::consumer)
-				.map(c -> "api-key:" + safe(c))
-				.orElse(null);
+			case "consumer" ->
+				exchange -> Caller.of(exchange).map(Caller::consumer).map(c -> "consumer:" + safe(c)).orElse(null);
+			// API keys resolve to a consumer; until they have their own field the
+			// consumer is the key's identity
+			case "api-key" ->
+				exchange -> Caller.of(exchange).map(Caller::consumer).map(c -> "api-key:" + safe(c)).orElse(null);
 			case "ip" -> new CallerKeyResolver() {
 				@Override
 				public String resolve(ServerWebExchange exchange) {
@@ -121,8 +122,8 @@ public interface CallerKeyResolver {
 	}
 
 	/**
-	 * Keeps caller-supplied values from bloating keys or breaking the hash tag: long or unusual values are replaced by
-	 * their SHA-256.
+	 * Keeps caller-supplied values from bloating keys or breaking the hash tag: long or
+	 * unusual values are replaced by their SHA-256.
 	 */
 	static String safe(String value) {
 		if (value.length() <= 64) {
@@ -143,4 +144,5 @@ public interface CallerKeyResolver {
 			throw new IllegalStateException("SHA-256 unavailable", ex);
 		}
 	}
+
 }

@@ -11,7 +11,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** One route's {@code ClusterRateLimit}: everything it needs per request was prepared by the factory. */
+/**
+ * One route's {@code ClusterRateLimit}: everything it needs per request was prepared by
+ * the factory.
+ */
 final class ClusterRateLimitGatewayFilter implements GatewayFilter {
 
 	private final RateLimitPolicy policy;
@@ -101,4 +104,5 @@ final class ClusterRateLimitGatewayFilter implements GatewayFilter {
 		return "ClusterRateLimit[" + policy.limits() + ", key=" + keySpec + ", budget=" + policy.budget() + ", "
 				+ policy.algorithm().configName() + "]";
 	}
+
 }

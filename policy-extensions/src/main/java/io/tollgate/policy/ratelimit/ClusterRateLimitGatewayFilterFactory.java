@@ -9,8 +9,9 @@ import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFac
 import org.springframework.cloud.gateway.support.HasRouteId;
 
 /**
- * {@code ClusterRateLimit}: limits shared by every replica through Redis, all checked and consumed in one round trip.
- * Shortcut: {@code ClusterRateLimit=100/1s;2000/1m, principal}.
+ * {@code ClusterRateLimit}: limits shared by every replica through Redis, all checked and
+ * consumed in one round trip. Shortcut:
+ * {@code ClusterRateLimit=100/1s;2000/1m, principal}.
  */
 public class ClusterRateLimitGatewayFilterFactory
 		extends AbstractGatewayFilterFactory<ClusterRateLimitGatewayFilterFactory.Config> {
@@ -23,7 +24,8 @@ public class ClusterRateLimitGatewayFilterFactory
 
 	private final Map<String, Map<String, Object>> described = RateLimitEndpoint.newRegistry();
 
-	public ClusterRateLimitGatewayFilterFactory(RateLimitStore store, TrustedProxies proxies, RateLimitMetrics metrics) {
+	public ClusterRateLimitGatewayFilterFactory(RateLimitStore store, TrustedProxies proxies,
+			RateLimitMetrics metrics) {
 		super(Config.class);
 		this.store = store;
 		this.proxies = proxies;
@@ -39,8 +41,10 @@ public class ClusterRateLimitGatewayFilterFactory
 	public GatewayFilter apply(Config config) {
 		String route = config.getRouteId() == null ? "unknown" : config.getRouteId();
 		try {
-			List<Limit> limits = LimitParser.parse(config.getLimits() == null ? null : String.join(",", config.getLimits()));
-			String budget = config.getBudget() == null || config.getBudget().isBlank() ? route : config.getBudget().trim();
+			List<Limit> limits = LimitParser
+				.parse(config.getLimits() == null ? null : String.join(",", config.getLimits()));
+			String budget = config.getBudget() == null || config.getBudget().isBlank() ? route
+					: config.getBudget().trim();
 			RateLimitPolicy policy = new RateLimitPolicy(budget, Algorithm.parse(config.getAlgorithm()), limits,
 					config.getCost(), OnStoreFailure.parse(config.getOnStoreFailure()));
 			CallerKeyResolver resolver = CallerKeyResolver.parse(config.getKey(), proxies, route);
@@ -61,10 +65,16 @@ public class ClusterRateLimitGatewayFilterFactory
 	/** Arguments of one {@code ClusterRateLimit} filter. */
 	public static class Config implements HasRouteId {
 
-		/** One or more COUNT/DURATION limits, separated by ',' or ';' (e.g. 100/1s, 2000/1m, 1000000/1mo). */
+		/**
+		 * One or more COUNT/DURATION limits, separated by ',' or ';' (e.g. 100/1s,
+		 * 2000/1m, 1000000/1mo).
+		 */
 		private List<String> limits;
 
-		/** What a caller is: principal, consumer, claim:NAME, header:NAME, ip, api-key, route or global. */
+		/**
+		 * What a caller is: principal, consumer, claim:NAME, header:NAME, ip, api-key,
+		 * route or global.
+		 */
 		private String key = "principal";
 
 		/** Routes naming the same budget share its counters; default: the route id. */
@@ -156,5 +166,7 @@ public class ClusterRateLimitGatewayFilterFactory
 		public String getRouteId() {
 			return routeId;
 		}
+
 	}
+
 }

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * The store the filters use: the shared store under a timeout and a {@link StoreBreaker}; when it fails, is too slow
- * or is being skipped, the policy's {@link OnStoreFailure} decides. Each fallback mode logs once per outage.
+ * The store the filters use: the shared store under a timeout and a {@link StoreBreaker};
+ * when it fails, is too slow or is being skipped, the policy's {@link OnStoreFailure}
+ * decides. Each fallback mode logs once per outage.
  */
 public final class FailoverRateLimitStore implements RateLimitStore {
 
@@ -57,19 +58,15 @@ public final class FailoverRateLimitStore implements RateLimitStore {
 			return fallback(policy, callerKey);
 		}
 		long start = System.nanoTime();
-		return shared.consume(policy, callerKey)
-			.timeout(timeout, timedOut)
-			.doOnNext(decision -> {
-				metrics.storeLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-				succeeded();
-			})
-			.doOnError(error -> {
-				metrics.storeErrors().increment();
-				breaker.onFailure();
-				outage.failed(error, "limited routes use their on-store-failure fallback");
-				logChoice(policy.onStoreFailure());
-			})
-			.onErrorResume(error -> fallback(policy, callerKey));
+		return shared.consume(policy, callerKey).timeout(timeout, timedOut).doOnNext(decision -> {
+			metrics.storeLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			succeeded();
+		}).doOnError(error -> {
+			metrics.storeErrors().increment();
+			breaker.onFailure();
+			outage.failed(error, "limited routes use their on-store-failure fallback");
+			logChoice(policy.onStoreFailure());
+		}).onErrorResume(error -> fallback(policy, callerKey));
 	}
 
 	/** Called on every answer of the store (requests and heartbeats). */
@@ -109,4 +106,5 @@ public final class FailoverRateLimitStore implements RateLimitStore {
 	public StoreBreaker breaker() {
 		return breaker;
 	}
+
 }

@@ -8,9 +8,10 @@ import java.util.Locale;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * Parses limit lists such as {@code "100/1s, 2000/1m, 50000/1d"} or {@code "100/1s;1000000/1mo"}. Durations use
- * Spring's syntax ({@code 500ms}, {@code 1s}, {@code 10m}, {@code 1h}, {@code 1d}, or ISO-8601) plus {@code Nmo} for
- * UTC calendar months.
+ * Parses limit lists such as {@code "100/1s, 2000/1m, 50000/1d"} or
+ * {@code "100/1s;1000000/1mo"}. Durations use Spring's syntax ({@code 500ms}, {@code 1s},
+ * {@code 10m}, {@code 1h}, {@code 1d}, or ISO-8601) plus {@code Nmo} for UTC calendar
+ * months.
  */
 public final class LimitParser {
 
@@ -67,11 +68,13 @@ public final class LimitParser {
 			d = DurationStyle.detectAndParse(duration);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Bad duration in rate limit '" + text + "': use 500ms, 1s, 10m, 1h, 1d or 1mo");
+			throw new IllegalArgumentException(
+					"Bad duration in rate limit '" + text + "': use 500ms, 1s, 10m, 1h, 1d or 1mo");
 		}
 		if (d.toMillis() < 1) {
 			throw new IllegalArgumentException("Rate limit period must be at least 1ms in '" + text + "'");
 		}
 		return new Limit(count, d.toMillis(), 0, duration);
 	}
+
 }

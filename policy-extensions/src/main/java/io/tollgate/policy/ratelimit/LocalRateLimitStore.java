@@ -13,8 +13,9 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import reactor.core.publisher.Mono;
 
 /**
- * The fallback store: the algorithms of ratelimit.lua in this replica's memory, each limit divided by the number of
- * live replicas so that the fleet together stays near the shared limit. Bounded in size; idle entries expire.
+ * The fallback store: the algorithms of ratelimit.lua in this replica's memory, each
+ * limit divided by the number of live replicas so that the fleet together stays near the
+ * shared limit. Bounded in size; idle entries expire.
  */
 public final class LocalRateLimitStore implements RateLimitStore {
 
@@ -40,26 +41,28 @@ public final class LocalRateLimitStore implements RateLimitStore {
 		for (int i = 0; i < STRIPES; i++) {
 			locks[i] = new Object();
 		}
-		// expiry runs on the limiter's own clock, so an entry never outlives or undercuts its window
+		// expiry runs on the limiter's own clock, so an entry never outlives or undercuts
+		// its window
 		this.cells = Caffeine.newBuilder()
 			.maximumSize(maxKeys)
 			.ticker(() -> clockMillis.getAsLong() * 1_000_000L)
 			.expireAfter(new Expiry<String, Cell>() {
-			@Override
-			public long expireAfterCreate(String key, Cell cell, long currentTime) {
-				return TimeUnit.MILLISECONDS.toNanos(Math.max(1, cell.ttlMillis));
-			}
+				@Override
+				public long expireAfterCreate(String key, Cell cell, long currentTime) {
+					return TimeUnit.MILLISECONDS.toNanos(Math.max(1, cell.ttlMillis));
+				}
 
-			@Override
-			public long expireAfterUpdate(String key, Cell cell, long currentTime, long currentDuration) {
-				return TimeUnit.MILLISECONDS.toNanos(Math.max(1, cell.ttlMillis));
-			}
+				@Override
+				public long expireAfterUpdate(String key, Cell cell, long currentTime, long currentDuration) {
+					return TimeUnit.MILLISECONDS.toNanos(Math.max(1, cell.ttlMillis));
+				}
 
-			@Override
-			public long expireAfterRead(String key, Cell cell, long currentTime, long currentDuration) {
-				return currentDuration;
-			}
-		}).build();
+				@Override
+				public long expireAfterRead(String key, Cell cell, long currentTime, long currentDuration) {
+					return currentDuration;
+				}
+			})
+			.build();
 	}
 
 	@Override
@@ -67,7 +70,10 @@ public final class LocalRateLimitStore implements RateLimitStore {
 		return Mono.fromSupplier(() -> decide(policy, callerKey));
 	}
 
-	/** The share of a limit this replica enforces alone: {@code count / replicas}, at least 1. */
+	/**
+	 * The share of a limit this replica enforces alone: {@code count / replicas}, at
+	 * least 1.
+	 */
 	long share(long count) {
 		return Math.max(1, count / Math.max(1, replicas.getAsInt()));
 	}
@@ -211,7 +217,10 @@ public final class LocalRateLimitStore implements RateLimitStore {
 		return cells.estimatedSize();
 	}
 
-	/** Per-key state: gcra uses a (TAT); windows use b (window start) and c (count), sliding also a (previous). */
+	/**
+	 * Per-key state: gcra uses a (TAT); windows use b (window start) and c (count),
+	 * sliding also a (previous).
+	 */
 	static final class Cell {
 
 		double a;
@@ -221,5 +230,7 @@ public final class LocalRateLimitStore implements RateLimitStore {
 		long c;
 
 		long ttlMillis;
+
 	}
+
 }

@@ -5,7 +5,10 @@ import java.util.Locale;
 /** What a limited route does while the shared store (Redis) is unreachable. */
 public enum OnStoreFailure {
 
-	/** Enforce {@code limit / N} in memory, N being the last known number of live replicas. */
+	/**
+	 * Enforce {@code limit / N} in memory, N being the last known number of live
+	 * replicas.
+	 */
 	LOCAL,
 
 	/** Admit every request. */
@@ -25,4 +28,5 @@ public enum OnStoreFailure {
 			throw new IllegalArgumentException("Unknown on-store-failure '" + text + "': use local, allow or deny");
 		}
 	}
+
 }

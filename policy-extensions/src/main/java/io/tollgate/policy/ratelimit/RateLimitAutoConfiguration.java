@@ -19,10 +19,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
-/** Wires the {@code ClusterRateLimit} filter: Redis store, breaker, local fallback, heartbeat, metrics, health. */
+/**
+ * Wires the {@code ClusterRateLimit} filter: Redis store, breaker, local fallback,
+ * heartbeat, metrics, health.
+ */
 @AutoConfiguration(after = DataRedisReactiveAutoConfiguration.class,
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-			"io.tollgate.policy.net.NetAutoConfiguration" })
+		afterName = {
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"io.tollgate.policy.net.NetAutoConfiguration" })
 @ConditionalOnClass({ AbstractGatewayFilterFactory.class, ReactiveStringRedisTemplate.class })
 @ConditionalOnBean(ReactiveStringRedisTemplate.class)
 @EnableConfigurationProperties(RateLimitProperties.class)
@@ -90,5 +94,7 @@ public class RateLimitAutoConfiguration {
 		RateLimitHealthIndicator clusterRateLimitHealthIndicator(StoreBreaker breaker, ReplicaHeartbeat heartbeat) {
 			return new RateLimitHealthIndicator(breaker, heartbeat);
 		}
+
 	}
+
 }

@@ -17,11 +17,15 @@ public final class RateLimitDecision {
 		/** A replica-local fallback limiter. */
 		LOCAL,
 
-		/** Admitted without counting because the store is down ({@code on-store-failure: allow}). */
+		/**
+		 * Admitted without counting because the store is down
+		 * ({@code on-store-failure: allow}).
+		 */
 		ALLOWED_UNCOUNTED,
 
 		/** Refused because the store is down ({@code on-store-failure: deny}). */
 		UNAVAILABLE
+
 	}
 
 	private static final RateLimitDecision ALLOWED_UNCOUNTED = new RateLimitDecision(true, Source.ALLOWED_UNCOUNTED,
@@ -60,7 +64,10 @@ public final class RateLimitDecision {
 		return UNAVAILABLE;
 	}
 
-	/** Reads the reply of ratelimit.lua: allowed, then allowed, remaining, reset, retry-after per limit. */
+	/**
+	 * Reads the reply of ratelimit.lua: allowed, then allowed, remaining, reset,
+	 * retry-after per limit.
+	 */
 	static RateLimitDecision fromScript(List<?> reply, int limits, Source source) {
 		if (reply.size() != 1 + 4 * limits) {
 			throw new IllegalStateException("Unexpected reply from ratelimit.lua: " + reply);
@@ -91,7 +98,10 @@ public final class RateLimitDecision {
 		return source;
 	}
 
-	/** Whether the numbers per limit are known (not for uncounted or unavailable decisions). */
+	/**
+	 * Whether the numbers per limit are known (not for uncounted or unavailable
+	 * decisions).
+	 */
 	public boolean counted() {
 		return remaining.length > 0;
 	}
@@ -117,8 +127,9 @@ public final class RateLimitDecision {
 	}
 
 	/**
-	 * The limit that matters for the client: when rejected, the refusing limit that takes longest to admit; when
-	 * admitted, the one with fewest units left (the longest reset on a tie).
+	 * The limit that matters for the client: when rejected, the refusing limit that takes
+	 * longest to admit; when admitted, the one with fewest units left (the longest reset
+	 * on a tie).
 	 */
 	public int bindingLimit() {
 		int best = 0;
@@ -138,7 +149,10 @@ public final class RateLimitDecision {
 		return best;
 	}
 
-	/** Milliseconds until the request would be admitted by every limit that refused it (0 when admitted). */
+	/**
+	 * Milliseconds until the request would be admitted by every limit that refused it (0
+	 * when admitted).
+	 */
 	public long retryAfterMillis() {
 		long max = 0;
 		for (long r : retryAfterMillis) {
@@ -150,6 +164,8 @@ public final class RateLimitDecision {
 	@Override
 	public String toString() {
 		return "RateLimitDecision[" + (allowed ? "allowed" : "refused") + ", " + source + ", remaining="
-				+ java.util.Arrays.toString(remaining) + ", retryAfterMs=" + java.util.Arrays.toString(retryAfterMillis) + "]";
+				+ java.util.Arrays.toString(remaining) + ", retryAfterMs=" + java.util.Arrays.toString(retryAfterMillis)
+				+ "]";
 	}
+
 }

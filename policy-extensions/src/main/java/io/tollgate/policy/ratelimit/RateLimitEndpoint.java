@@ -8,7 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
-/** {@code /actuator/ratelimits}: where limits are counted right now and what each limited route enforces. */
+/**
+ * {@code /actuator/ratelimits}: where limits are counted right now and what each limited
+ * route enforces.
+ */
 @Endpoint(id = "ratelimits")
 public class RateLimitEndpoint {
 
@@ -18,7 +21,8 @@ public class RateLimitEndpoint {
 
 	private final Map<String, Map<String, Object>> routes;
 
-	public RateLimitEndpoint(StoreBreaker breaker, ReplicaHeartbeat heartbeat, ClusterRateLimitGatewayFilterFactory factory) {
+	public RateLimitEndpoint(StoreBreaker breaker, ReplicaHeartbeat heartbeat,
+			ClusterRateLimitGatewayFilterFactory factory) {
 		this.breaker = breaker;
 		this.heartbeat = heartbeat;
 		this.routes = factory.describedRoutes();
@@ -53,4 +57,5 @@ public class RateLimitEndpoint {
 	static Map<String, Map<String, Object>> newRegistry() {
 		return new ConcurrentHashMap<>();
 	}
+
 }

@@ -5,9 +5,10 @@ import java.util.List;
 import org.springframework.http.HttpHeaders;
 
 /**
- * Writes the {@code RateLimit-Policy} and {@code RateLimit} fields of draft-ietf-httpapi-ratelimit-headers-09
- * (structured-field lists) and, optionally, the legacy {@code X-RateLimit-*} trio. Everything that does not depend on
- * the decision is built once.
+ * Writes the {@code RateLimit-Policy} and {@code RateLimit} fields of
+ * draft-ietf-httpapi-ratelimit-headers-09 (structured-field lists) and, optionally, the
+ * legacy {@code X-RateLimit-*} trio. Everything that does not depend on the decision is
+ * built once.
  */
 public final class RateLimitHeaders {
 
@@ -38,7 +39,11 @@ public final class RateLimitHeaders {
 			if (i > 0) {
 				policy.append(", ");
 			}
-			policy.append('"').append(limit.name()).append("\";q=").append(limit.count()).append(";w=")
+			policy.append('"')
+				.append(limit.name())
+				.append("\";q=")
+				.append(limit.count())
+				.append(";w=")
 				.append(limit.windowSeconds());
 			remainingPrefixes[i] = "\"" + limit.name() + "\";r=";
 			counts[i] = Long.toString(limit.count());
@@ -72,4 +77,5 @@ public final class RateLimitHeaders {
 	static long seconds(long millis) {
 		return millis <= 0 ? 0 : (millis + 999) / 1000;
 	}
+
 }

@@ -4,8 +4,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Shows whether limits are shared through Redis or enforced by the fallback. Stays UP while in fallback: the gateway
- * keeps serving, so an orchestrator must not restart it for a Redis outage.
+ * Shows whether limits are shared through Redis or enforced by the fallback. Stays UP
+ * while in fallback: the gateway keeps serving, so an orchestrator must not restart it
+ * for a Redis outage.
  */
 public final class RateLimitHealthIndicator implements HealthIndicator {
 
@@ -29,4 +30,5 @@ public final class RateLimitHealthIndicator implements HealthIndicator {
 			.withDetail("replicaId", heartbeat.replicaId())
 			.build();
 	}
+
 }

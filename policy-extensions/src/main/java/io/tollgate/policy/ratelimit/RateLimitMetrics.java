@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-/** The limiter's meters; decision counters are created once per route when its filter is built. */
+/**
+ * The limiter's meters; decision counters are created once per route when its filter is
+ * built.
+ */
 public final class RateLimitMetrics {
 
 	public static final String DECISIONS = "tollgate.ratelimit.decisions";
@@ -54,4 +57,5 @@ public final class RateLimitMetrics {
 	/** Decision counters of one route. */
 	public record RouteCounters(Counter allowed, Counter limited, Counter fallback) {
 	}
+
 }

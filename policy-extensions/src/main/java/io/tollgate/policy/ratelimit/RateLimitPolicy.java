@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One filter's limits, compiled once at startup: Redis key parts and script arguments are built here so that a
- * request only concatenates its caller key.
+ * One filter's limits, compiled once at startup: Redis key parts and script arguments are
+ * built here so that a request only concatenates its caller key.
  */
 public final class RateLimitPolicy {
 
@@ -41,12 +41,12 @@ public final class RateLimitPolicy {
 		}
 		for (Limit limit : limits) {
 			if (cost > limit.count()) {
-				throw new IllegalArgumentException("Rate limit cost " + cost + " exceeds limit " + limit
-						+ ": no request could ever be admitted");
+				throw new IllegalArgumentException(
+						"Rate limit cost " + cost + " exceeds limit " + limit + ": no request could ever be admitted");
 			}
 			if (limit.isCalendarMonths() && algorithm != Algorithm.FIXED_WINDOW) {
-				throw new IllegalArgumentException(
-						"Calendar-month limit " + limit + " needs algorithm fixed-window, not " + algorithm.configName());
+				throw new IllegalArgumentException("Calendar-month limit " + limit
+						+ " needs algorithm fixed-window, not " + algorithm.configName());
 			}
 		}
 		this.budget = budget;
@@ -69,7 +69,8 @@ public final class RateLimitPolicy {
 	}
 
 	/**
-	 * The Redis keys of one caller: {@code tollgate:rl:{<budget>:<caller>}:<algorithm>:<N>-per-<duration>}; the hash
+	 * The Redis keys of one caller:
+	 * {@code tollgate:rl:{<budget>:<caller>}:<algorithm>:<N>-per-<duration>}; the hash
 	 * tag puts all limits of a caller in one cluster slot.
 	 */
 	public List<String> keys(String callerKey) {
@@ -108,4 +109,5 @@ public final class RateLimitPolicy {
 	public OnStoreFailure onStoreFailure() {
 		return onStoreFailure;
 	}
+
 }

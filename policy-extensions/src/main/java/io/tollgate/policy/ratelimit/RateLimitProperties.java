@@ -8,22 +8,37 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("tollgate.ratelimit")
 public class RateLimitProperties {
 
-	/** A Redis call slower than this counts as a store failure and the request is decided by the fallback. */
+	/**
+	 * A Redis call slower than this counts as a store failure and the request is decided
+	 * by the fallback.
+	 */
 	private Duration timeout = Duration.ofMillis(50);
 
-	/** Consecutive store failures after which the limiter stops calling Redis for {@code backoff}. */
+	/**
+	 * Consecutive store failures after which the limiter stops calling Redis for
+	 * {@code backoff}.
+	 */
 	private int failureThreshold = 3;
 
-	/** How long the limiter stays off Redis after {@code failure-threshold} failures before probing again (at most 1s). */
+	/**
+	 * How long the limiter stays off Redis after {@code failure-threshold} failures
+	 * before probing again (at most 1s).
+	 */
 	private Duration backoff = Duration.ofMillis(500);
 
-	/** How often each replica refreshes its heartbeat in Redis (at most 5s); the heartbeat also probes a broken store. */
+	/**
+	 * How often each replica refreshes its heartbeat in Redis (at most 5s); the heartbeat
+	 * also probes a broken store.
+	 */
 	private Duration heartbeatInterval = Duration.ofSeconds(1);
 
 	/** How long a replica counts as live after its last heartbeat. */
 	private Duration heartbeatExpiry = Duration.ofSeconds(15);
 
-	/** Maximum number of keys the in-memory fallback limiter keeps (least recently used are dropped). */
+	/**
+	 * Maximum number of keys the in-memory fallback limiter keeps (least recently used
+	 * are dropped).
+	 */
 	private long localMaxKeys = 100_000;
 
 	/** This replica's id in the heartbeat set; a random id when empty. */
@@ -87,7 +102,8 @@ public class RateLimitProperties {
 
 	/** Fails startup on settings that would break the guarantees of the limiter. */
 	void validate() {
-		require(timeout != null && !timeout.isNegative() && !timeout.isZero(), "tollgate.ratelimit.timeout must be > 0");
+		require(timeout != null && !timeout.isNegative() && !timeout.isZero(),
+				"tollgate.ratelimit.timeout must be > 0");
 		require(failureThreshold >= 1, "tollgate.ratelimit.failure-threshold must be >= 1");
 		require(backoff != null && !backoff.isNegative() && backoff.compareTo(Duration.ofSeconds(1)) <= 0,
 				"tollgate.ratelimit.backoff must be between 0 and 1s (the store is probed at least once a second)");
@@ -104,4 +120,5 @@ public class RateLimitProperties {
 			throw new IllegalArgumentException(message);
 		}
 	}
+
 }

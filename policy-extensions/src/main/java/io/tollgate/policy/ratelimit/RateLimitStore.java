@@ -8,4 +8,5 @@ public interface RateLimitStore {
 
 	/** Emits the decision, or an error signal when the store could not decide. */
 	Mono<RateLimitDecision> consume(RateLimitPolicy policy, String callerKey);
+
 }

@@ -10,7 +10,10 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
-/** The shared store: one EVALSHA of ratelimit.lua per request, time taken from the Redis server. */
+/**
+ * The shared store: one EVALSHA of ratelimit.lua per request, time taken from the Redis
+ * server.
+ */
 public final class RedisRateLimitStore implements RateLimitStore {
 
 	/** Classpath location of the script (packaged from redis/lua). */
@@ -27,8 +30,9 @@ public final class RedisRateLimitStore implements RateLimitStore {
 	}
 
 	/**
-	 * Reads a packaged script once. A resource-backed script would check the resource's modification time (a jar
-	 * lookup) on every call to compute its SHA-1, i.e. on every request.
+	 * Reads a packaged script once. A resource-backed script would check the resource's
+	 * modification time (a jar lookup) on every call to compute its SHA-1, i.e. on every
+	 * request.
 	 */
 	static String loadScript(String location) {
 		try {
@@ -47,4 +51,5 @@ public final class RedisRateLimitStore implements RateLimitStore {
 			.next()
 			.map(reply -> RateLimitDecision.fromScript(reply, limits, RateLimitDecision.Source.SHARED));
 	}
+
 }

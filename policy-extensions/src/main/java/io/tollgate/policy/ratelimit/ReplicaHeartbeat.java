@@ -17,9 +17,10 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Announces this replica in Redis every {@code interval} and learns how many replicas are live, which the local
- * fallback needs to enforce {@code limit / N}. Each successful beat also tells the store breaker that Redis answers
- * again, so shared limiting resumes without waiting for request traffic.
+ * Announces this replica in Redis every {@code interval} and learns how many replicas are
+ * live, which the local fallback needs to enforce {@code limit / N}. Each successful beat
+ * also tells the store breaker that Redis answers again, so shared limiting resumes
+ * without waiting for request traffic.
  */
 public final class ReplicaHeartbeat implements SmartLifecycle {
 
@@ -58,11 +59,15 @@ public final class ReplicaHeartbeat implements SmartLifecycle {
 		this.replicaId = replicaId;
 		this.interval = interval;
 		this.timeout = timeout;
-		this.script = RedisScript.of(RedisRateLimitStore.loadScript("META-INF/tollgate/lua/ratelimit-heartbeat.lua"), Long.class);
+		this.script = RedisScript.of(RedisRateLimitStore.loadScript("META-INF/tollgate/lua/ratelimit-heartbeat.lua"),
+				Long.class);
 		this.args = List.of(replicaId, Long.toString(expiry.toMillis()));
 	}
 
-	/** Before the web server starts taking requests, after it has drained them on shutdown. */
+	/**
+	 * Before the web server starts taking requests, after it has drained them on
+	 * shutdown.
+	 */
 	@Override
 	public int getPhase() {
 		return SmartLifecycle.DEFAULT_PHASE - 2048;
@@ -70,7 +75,8 @@ public final class ReplicaHeartbeat implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		// own thread: the first connect may block, and must not hold an event loop or a parallel (timer) worker
+		// own thread: the first connect may block, and must not hold an event loop or a
+		// parallel (timer) worker
 		scheduler = Schedulers.newSingle("tollgate-ratelimit-heartbeat", true);
 		running = Flux.interval(Duration.ZERO, interval, scheduler)
 			.onBackpressureDrop()
@@ -78,7 +84,10 @@ public final class ReplicaHeartbeat implements SmartLifecycle {
 			.subscribe(null, error -> log.error("Rate-limit heartbeat stopped", error));
 	}
 
-	/** One heartbeat; failures are absorbed (the breaker and the request path report outages). */
+	/**
+	 * One heartbeat; failures are absorbed (the breaker and the request path report
+	 * outages).
+	 */
 	Mono<Long> beat() {
 		return redis.execute(script, List.of(KEY), args)
 			.next()
@@ -137,4 +146,5 @@ public final class ReplicaHeartbeat implements SmartLifecycle {
 	public String replicaId() {
 		return replicaId;
 	}
+
 }

@@ -5,12 +5,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Keeps a dead or blackholed store off the request path: after {@code threshold} consecutive failures the store is
- * skipped for {@code backoff}; then one caller at a time is let through as a probe until one succeeds.
+ * Keeps a dead or blackholed store off the request path: after {@code threshold}
+ * consecutive failures the store is skipped for {@code backoff}; then one caller at a
+ * time is let through as a probe until one succeeds.
  * <p>
- * A breaker created {@linkplain #awaitingFirstSuccess awaiting its first success} keeps requests off the store until
- * something else (the heartbeat) has reached it once: opening the very first connection can block the calling thread,
- * which must never be an event loop.
+ * A breaker created {@linkplain #awaitingFirstSuccess awaiting its first success} keeps
+ * requests off the store until something else (the heartbeat) has reached it once:
+ * opening the very first connection can block the calling thread, which must never be an
+ * event loop.
  */
 public final class StoreBreaker {
 
@@ -22,6 +24,7 @@ public final class StoreBreaker {
 
 		/** The store is skipped, requests go to the fallback. */
 		OPEN
+
 	}
 
 	private final int threshold;
@@ -32,7 +35,10 @@ public final class StoreBreaker {
 
 	private final AtomicInteger failures = new AtomicInteger();
 
-	/** When OPEN: the nano time after which the next caller may probe; Long.MIN_VALUE when CLOSED. */
+	/**
+	 * When OPEN: the nano time after which the next caller may probe; Long.MIN_VALUE when
+	 * CLOSED.
+	 */
 	private final AtomicLong retryAt = new AtomicLong(Long.MIN_VALUE);
 
 	private volatile boolean reachedOnce;
@@ -56,7 +62,10 @@ public final class StoreBreaker {
 		return breaker;
 	}
 
-	/** True when this caller should use the store (always when closed; one probe per backoff when open). */
+	/**
+	 * True when this caller should use the store (always when closed; one probe per
+	 * backoff when open).
+	 */
 	public boolean tryAcquire() {
 		if (!reachedOnce) {
 			return false;
@@ -66,12 +75,14 @@ public final class StoreBreaker {
 			return true;
 		}
 		long now = nanoClock.getAsLong();
-		// the winner of the CAS is the probe; everyone else keeps using the fallback until it reports
+		// the winner of the CAS is the probe; everyone else keeps using the fallback
+		// until it reports
 		return now - at >= 0 && retryAt.compareAndSet(at, now + backoffNanos);
 	}
 
 	public void onSuccess() {
-		// called on every request: read before writing, so the common case writes no shared cache line
+		// called on every request: read before writing, so the common case writes no
+		// shared cache line
 		if (!reachedOnce) {
 			reachedOnce = true;
 		}
@@ -100,4 +111,5 @@ public final class StoreBreaker {
 	public int consecutiveFailures() {
 		return failures.get();
 	}
+
 }

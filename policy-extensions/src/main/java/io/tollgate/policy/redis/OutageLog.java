@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs a store outage once when it starts and once when it ends, however many requests or probes
- * run into it in between.
+ * Logs a store outage once when it starts and once when it ends, however many requests or
+ * probes run into it in between.
  */
 public final class OutageLog {
 
@@ -47,4 +47,5 @@ public final class OutageLog {
 		String msg = root.getMessage();
 		return root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
 	}
+
 }

@@ -11,7 +11,10 @@ public class RedisHealthProperties {
 	/** Longest time one health probe (PING) may take before Redis counts as DOWN. */
 	private Duration healthTimeout = Duration.ofMillis(500);
 
-	/** Interval of the background PING that detects outages and recoveries (logged once each). */
+	/**
+	 * Interval of the background PING that detects outages and recoveries (logged once
+	 * each).
+	 */
 	private Duration probeInterval = Duration.ofSeconds(5);
 
 	public Duration getHealthTimeout() {
@@ -29,4 +32,5 @@ public class RedisHealthProperties {
 	public void setProbeInterval(Duration probeInterval) {
 		this.probeInterval = probeInterval;
 	}
+
 }

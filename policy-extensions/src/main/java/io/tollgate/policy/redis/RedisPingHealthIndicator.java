@@ -5,8 +5,9 @@ import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import reactor.core.publisher.Mono;
 
 /**
- * The {@code redis} health component: a PING bounded by {@code tollgate.redis.health-timeout}, so
- * {@code /actuator/health} answers quickly even while Redis is down or blackholed.
+ * The {@code redis} health component: a PING bounded by
+ * {@code tollgate.redis.health-timeout}, so {@code /actuator/health} answers quickly even
+ * while Redis is down or blackholed.
  */
 public final class RedisPingHealthIndicator implements ReactiveHealthIndicator {
 
@@ -22,4 +23,5 @@ public final class RedisPingHealthIndicator implements ReactiveHealthIndicator {
 			.map(reply -> Health.up().withDetail("ping", reply).build())
 			.onErrorResume(ex -> Mono.just(Health.down().withDetail("error", OutageLog.describe(ex)).build()));
 	}
+
 }

@@ -12,8 +12,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A time-bounded PING of the configured Redis, run for health checks and in the background, that
- * logs each outage once when it starts and once when it ends.
+ * A time-bounded PING of the configured Redis, run for health checks and in the
+ * background, that logs each outage once when it starts and once when it ends.
  */
 public final class RedisProbe implements InitializingBean, DisposableBean {
 
@@ -35,8 +35,9 @@ public final class RedisProbe implements InitializingBean, DisposableBean {
 
 	/** Emits the PING reply, or an error after at most the timeout. */
 	public Mono<String> ping() {
-		return Mono.usingWhen(Mono.fromSupplier(connectionFactory::getReactiveConnection),
-				ReactiveRedisConnection::ping, ReactiveRedisConnection::closeLater)
+		return Mono
+			.usingWhen(Mono.fromSupplier(connectionFactory::getReactiveConnection), ReactiveRedisConnection::ping,
+					ReactiveRedisConnection::closeLater)
 			.timeout(timeout)
 			.doOnNext(reply -> outage.succeeded())
 			.doOnError(ex -> outage.failed(ex, "policies that need Redis use their configured fallback"));
@@ -63,4 +64,5 @@ public final class RedisProbe implements InitializingBean, DisposableBean {
 			d.dispose();
 		}
 	}
+
 }

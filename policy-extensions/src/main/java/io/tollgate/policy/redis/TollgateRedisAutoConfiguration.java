@@ -21,8 +21,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /**
- * Redis client behaviour for a gateway: commands fail at once while disconnected instead of queueing
- * (a dead Redis must not stall requests), and a time-bounded {@code redis} health component.
+ * Redis client behaviour for a gateway: commands fail at once while disconnected instead
+ * of queueing (a dead Redis must not stall requests), and a time-bounded {@code redis}
+ * health component.
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class,
 		before = DataRedisReactiveHealthContributorAutoConfiguration.class)
@@ -33,8 +34,8 @@ public class TollgateRedisAutoConfiguration {
 	/** Reconnect quickly after an outage (Lettuce's default backoff grows to 30 s). */
 	@Bean
 	ClientResourcesBuilderCustomizer tollgateLettuceReconnectDelay() {
-		return builder -> builder.reconnectDelay(
-				Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+		return builder -> builder
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
 	}
 
 	@Bean
@@ -61,5 +62,7 @@ public class TollgateRedisAutoConfiguration {
 		ReactiveHealthIndicator redisHealthContributor(RedisProbe probe) {
 			return new RedisPingHealthIndicator(probe);
 		}
+
 	}
+
 }

@@ -33,4 +33,5 @@ class ClaimPathAndScopesTest {
 			.build();
 		assertThat(Scopes.of(jwt)).containsExactlyInAnyOrder("a", "b", "c");
 	}
+
 }

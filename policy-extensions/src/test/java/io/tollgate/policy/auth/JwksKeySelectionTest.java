@@ -36,8 +36,9 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Key choice from a JWKS shaped like real identity providers publish them: a signing key carrying an
- * {@code x5c} certificate chain, and an encryption key under the same {@code kid}.
+ * Key choice from a JWKS shaped like real identity providers publish them: a signing key
+ * carrying an {@code x5c} certificate chain, and an encryption key under the same
+ * {@code kid}.
  */
 class JwksKeySelectionTest {
 
@@ -49,7 +50,8 @@ class JwksKeySelectionTest {
 
 	@BeforeAll
 	static void keys(@TempDir Path dir) throws Exception {
-		// a real self-signed certificate from the JDK's keytool, so x5c holds a genuine chain
+		// a real self-signed certificate from the JDK's keytool, so x5c holds a genuine
+		// chain
 		Path store = dir.resolve("idp.p12");
 		Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
 				"-genkeypair", "-alias", "idp", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=idp.test",
@@ -114,14 +116,17 @@ class JwksKeySelectionTest {
 	@Test
 	void whenTokenCarriesItsOwnX5c_thenItIsIgnored() throws Exception {
 		RSAKey attacker = new RSAKeyGenerator(2048).generate();
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("shared-kid")
-			.x509CertChain(signingWithChain.getX509CertChain())
-			.build(), new JWTClaimsSet.Builder().subject("mallory")
-				.expirationTime(Date.from(Instant.now().plusSeconds(300)))
-				.build());
+		SignedJWT jwt = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("shared-kid")
+					.x509CertChain(signingWithChain.getX509CertChain())
+					.build(),
+				new JWTClaimsSet.Builder().subject("mallory")
+					.expirationTime(Date.from(Instant.now().plusSeconds(300)))
+					.build());
 		jwt.sign(new RSASSASigner(attacker));
 		StepVerifier.create(decoder(new AtomicInteger()).decode(jwt.serialize()))
 			.expectError(JwtException.class)
 			.verify(Duration.ofSeconds(5));
 	}
+
 }

@@ -17,7 +17,10 @@ import io.tollgate.testsupport.jwt.TestIdentityProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The decoder against a real JWKS endpoint: caching, its bound by {@code exp}, and key-fetch economy. */
+/**
+ * The decoder against a real JWKS endpoint: caching, its bound by {@code exp}, and
+ * key-fetch economy.
+ */
 class TollgateJwtDecoderTest {
 
 	@RegisterExtension
@@ -75,4 +78,5 @@ class TollgateJwtDecoderTest {
 		}
 		assertThat(idp.jwksRequests()).isEqualTo(1);
 	}
+
 }

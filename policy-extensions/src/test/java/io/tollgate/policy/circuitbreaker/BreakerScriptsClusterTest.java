@@ -4,7 +4,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.tollgate.testsupport.redis.RedisExtension;
 
-/** Same scripts on a 3-master Redis Cluster: one hash tag per breaker keeps each script on one slot. */
+/**
+ * Same scripts on a 3-master Redis Cluster: one hash tag per breaker keeps each script on
+ * one slot.
+ */
 class BreakerScriptsClusterTest extends BreakerScriptsTest {
 
 	@RegisterExtension
@@ -14,4 +17,5 @@ class BreakerScriptsClusterTest extends BreakerScriptsTest {
 	RedisExtension redis() {
 		return redis;
 	}
+
 }

@@ -13,4 +13,5 @@ class BreakerScriptsStandaloneTest extends BreakerScriptsTest {
 	RedisExtension redis() {
 		return redis;
 	}
+
 }

@@ -21,8 +21,9 @@ import reactor.core.publisher.Flux;
 import io.tollgate.testsupport.redis.RedisExtension;
 
 /**
- * The breaker Lua scripts against a real Redis: window aggregation and trimming, opening with its
- * announcement, cluster-wide half-open permits, trial outcomes, operator overrides.
+ * The breaker Lua scripts against a real Redis: window aggregation and trimming, opening
+ * with its announcement, cluster-wide half-open permits, trial outcomes, operator
+ * overrides.
  */
 abstract class BreakerScriptsTest {
 
@@ -111,7 +112,10 @@ abstract class BreakerScriptsTest {
 		assertThat(store.record(s, 1, 1, 0).block(T).state()).isEqualTo(BreakerState.OPEN);
 		assertThat(store.acquire(s).block(T).verdict()).isZero();
 		Thread.sleep(350);
-		List<BreakerStore.Verdict> verdicts = Flux.range(0, 20).flatMap(i -> store.acquire(s), 20).collectList().block(T);
+		List<BreakerStore.Verdict> verdicts = Flux.range(0, 20)
+			.flatMap(i -> store.acquire(s), 20)
+			.collectList()
+			.block(T);
 		assertThat(verdicts).filteredOn(v -> v.verdict() == 1).hasSize(3);
 		assertThat(verdicts).filteredOn(v -> v.verdict() == 0).hasSize(17);
 		assertThat(verdicts).allMatch(v -> v.snapshot().state() == BreakerState.HALF_OPEN);
@@ -165,7 +169,8 @@ abstract class BreakerScriptsTest {
 		SharedSnapshot reset = store.force("forced", "RESET").block(T);
 		assertThat(reset.state()).isEqualTo(BreakerState.CLOSED);
 		assertThat(store.record(s, 1, 1, 0).block(T).state()).isEqualTo(BreakerState.OPEN);
-		assertThatThrownBy(() -> store.force("forced", "EXPLODE").block(T)).hasRootCauseMessage("unknown breaker action EXPLODE");
+		assertThatThrownBy(() -> store.force("forced", "EXPLODE").block(T))
+			.hasRootCauseMessage("unknown breaker action EXPLODE");
 	}
 
 	@Test
@@ -189,4 +194,5 @@ abstract class BreakerScriptsTest {
 			Thread.sleep(20);
 		}
 	}
+
 }

@@ -20,26 +20,28 @@ class CircuitBreakerAutoConfigurationTest {
 
 	@Test
 	void whenRedisIsConfigured_thenTheFilterFactoryRegistryAndHealthAreWired() {
-		runner.withPropertyValues("tollgate.circuit-breakers.orders.minimum-calls=7",
-				"tollgate.circuit-breakers.orders.failure-statuses=500, 503",
-				"tollgate.circuit-breakers.orders.sliding-window=30s").run(context -> {
-					assertThat(context).hasNotFailed();
-					assertThat(context).hasSingleBean(SharedCircuitBreakerGatewayFilterFactory.class);
-					assertThat(context).hasSingleBean(SharedCircuitBreakers.class);
-					assertThat(context).hasBean("circuitBreakersHealthIndicator");
-					BreakerProperties orders = context.getBean(CircuitBreakerProperties.class)
-						.getCircuitBreakers()
-						.get("orders");
-					SharedCircuitBreakerGatewayFilterFactory.Config args = new SharedCircuitBreakerGatewayFilterFactory.Config();
-					args.setName("orders");
-					args.setWaitInOpen(Duration.ofSeconds(5));
-					BreakerSettings settings = BreakerSettings.resolve("orders", orders, args);
-					assertThat(settings.minimumCalls()).isEqualTo(7);
-					assertThat(settings.failureStatuses()).containsExactlyInAnyOrder(500, 503);
-					assertThat(settings.slidingWindowSeconds()).isEqualTo(30);
-					assertThat(settings.waitInOpen()).isEqualTo(Duration.ofSeconds(5));
-					assertThat(settings.halfOpenCalls()).isEqualTo(3);
-				});
+		runner
+			.withPropertyValues("tollgate.circuit-breakers.orders.minimum-calls=7",
+					"tollgate.circuit-breakers.orders.failure-statuses=500, 503",
+					"tollgate.circuit-breakers.orders.sliding-window=30s")
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(SharedCircuitBreakerGatewayFilterFactory.class);
+				assertThat(context).hasSingleBean(SharedCircuitBreakers.class);
+				assertThat(context).hasBean("circuitBreakersHealthIndicator");
+				BreakerProperties orders = context.getBean(CircuitBreakerProperties.class)
+					.getCircuitBreakers()
+					.get("orders");
+				SharedCircuitBreakerGatewayFilterFactory.Config args = new SharedCircuitBreakerGatewayFilterFactory.Config();
+				args.setName("orders");
+				args.setWaitInOpen(Duration.ofSeconds(5));
+				BreakerSettings settings = BreakerSettings.resolve("orders", orders, args);
+				assertThat(settings.minimumCalls()).isEqualTo(7);
+				assertThat(settings.failureStatuses()).containsExactlyInAnyOrder(500, 503);
+				assertThat(settings.slidingWindowSeconds()).isEqualTo(30);
+				assertThat(settings.waitInOpen()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(settings.halfOpenCalls()).isEqualTo(3);
+			});
 	}
 
 	@Test
@@ -81,4 +83,5 @@ class CircuitBreakerAutoConfigurationTest {
 				.hasMessageContaining("forward:/path");
 		});
 	}
+
 }

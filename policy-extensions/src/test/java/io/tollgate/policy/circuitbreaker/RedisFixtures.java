@@ -31,4 +31,5 @@ final class RedisFixtures {
 	static ReactiveStringRedisTemplate template(LettuceConnectionFactory factory) {
 		return new ReactiveStringRedisTemplate(factory);
 	}
+
 }

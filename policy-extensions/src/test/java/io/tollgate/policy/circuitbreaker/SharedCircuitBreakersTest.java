@@ -15,8 +15,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import io.tollgate.testsupport.redis.RedisExtension;
 
 /**
- * Two replicas' breaker registries on one real Redis, without HTTP: the sync loops, the channel,
- * the local breaker, and what happens while Redis is gone.
+ * Two replicas' breaker registries on one real Redis, without HTTP: the sync loops, the
+ * channel, the local breaker, and what happens while Redis is gone.
  */
 class SharedCircuitBreakersTest {
 
@@ -138,7 +138,8 @@ class SharedCircuitBreakersTest {
 			BreakerScriptsTest.waitFor(onA::isShared);
 			a.breakers.force("orders", "FORCED_OPEN").block(T);
 			BreakerScriptsTest.waitFor(() -> onLate.sharedState() == BreakerState.FORCED_OPEN);
-			// and the announcement channel works for it too: a change reaches it well before the next poll
+			// and the announcement channel works for it too: a change reaches it well
+			// before the next poll
 			a.breakers.force("orders", "FORCED_CLOSED").block(T);
 			long at = System.nanoTime();
 			BreakerScriptsTest.waitFor(() -> onLate.sharedState() == BreakerState.FORCED_CLOSED);
@@ -167,5 +168,7 @@ class SharedCircuitBreakersTest {
 			breakers.stop();
 			factory.destroy();
 		}
+
 	}
+
 }

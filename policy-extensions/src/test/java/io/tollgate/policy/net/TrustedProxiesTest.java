@@ -63,4 +63,5 @@ class TrustedProxiesTest {
 		assertThatThrownBy(() -> TrustedProxies.of(List.of("proxy.example.com")))
 			.hasMessageContaining("proxy.example.com");
 	}
+
 }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-/** Timeout, breaker and fallback modes around a real Redis made slow or unreachable through a TCP proxy. */
+/**
+ * Timeout, breaker and fallback modes around a real Redis made slow or unreachable
+ * through a TCP proxy.
+ */
 class FailoverRateLimitStoreTest {
 
 	@RegisterExtension
@@ -136,7 +139,9 @@ class FailoverRateLimitStoreTest {
 			proxy.blackhole(false);
 			proxy.dropConnections();
 			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-			while (store.consume(policy(OnStoreFailure.LOCAL), "alice").block().source() != RateLimitDecision.Source.SHARED) {
+			while (store.consume(policy(OnStoreFailure.LOCAL), "alice")
+				.block()
+				.source() != RateLimitDecision.Source.SHARED) {
 				assertThat(System.nanoTime()).isLessThan(deadline);
 				Thread.sleep(50);
 			}
@@ -161,4 +166,5 @@ class FailoverRateLimitStoreTest {
 		assertThat(denied.source()).isEqualTo(RateLimitDecision.Source.UNAVAILABLE);
 		assertThat(denied.allowed()).isFalse();
 	}
+
 }

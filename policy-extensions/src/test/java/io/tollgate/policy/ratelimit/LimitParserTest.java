@@ -13,7 +13,8 @@ class LimitParserTest {
 	void whenSeveralLimitsAreListed_thenEachIsParsedWithSpringDurations() {
 		List<Limit> limits = LimitParser.parse("100/1s, 2000/1m;50000/1d , 10/500ms, 3/PT2H");
 		assertThat(limits).extracting(Limit::count).containsExactly(100L, 2000L, 50000L, 10L, 3L);
-		assertThat(limits).extracting(Limit::periodMillis).containsExactly(1000L, 60_000L, 86_400_000L, 500L, 7_200_000L);
+		assertThat(limits).extracting(Limit::periodMillis)
+			.containsExactly(1000L, 60_000L, 86_400_000L, 500L, 7_200_000L);
 		assertThat(limits.get(0).name()).isEqualTo("100-per-1s");
 		assertThat(limits.get(1).windowSeconds()).isEqualTo(60);
 		assertThat(limits.get(3).windowSeconds()).isEqualTo(1);
@@ -40,11 +41,14 @@ class LimitParserTest {
 
 	@Test
 	void whenPolicyIsInconsistent_thenItFailsAtStartup() {
-		assertThatThrownBy(() -> new RateLimitPolicy("b", Algorithm.GCRA, LimitParser.parse("5/1s"), 6, OnStoreFailure.LOCAL))
+		assertThatThrownBy(
+				() -> new RateLimitPolicy("b", Algorithm.GCRA, LimitParser.parse("5/1s"), 6, OnStoreFailure.LOCAL))
 			.hasMessageContaining("exceeds limit");
-		assertThatThrownBy(() -> new RateLimitPolicy("b", Algorithm.GCRA, LimitParser.parse("5/1mo"), 1, OnStoreFailure.LOCAL))
+		assertThatThrownBy(
+				() -> new RateLimitPolicy("b", Algorithm.GCRA, LimitParser.parse("5/1mo"), 1, OnStoreFailure.LOCAL))
 			.hasMessageContaining("fixed-window");
 		assertThatThrownBy(() -> Algorithm.parse("leaky")).hasMessageContaining("gcra, sliding-window or fixed-window");
 		assertThatThrownBy(() -> OnStoreFailure.parse("maybe")).hasMessageContaining("local, allow or deny");
 	}
+
 }

@@ -9,7 +9,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
-/** The in-memory fallback runs the algorithms of ratelimit.lua on a controllable clock. */
+/**
+ * The in-memory fallback runs the algorithms of ratelimit.lua on a controllable clock.
+ */
 class LocalRateLimitStoreTest {
 
 	final AtomicLong clock = new AtomicLong(1_764_000_000_000L);
@@ -84,4 +86,5 @@ class LocalRateLimitStoreTest {
 		assertThat(admitted(p, 20)).isEqualTo(3);
 		assertThat(store.decide(p, "alice").retryAfterMillis()).isEqualTo(100);
 	}
+
 }

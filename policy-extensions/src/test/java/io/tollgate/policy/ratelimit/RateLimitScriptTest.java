@@ -104,7 +104,8 @@ class RateLimitScriptTest {
 	void whenGcraTimePasses_thenUnitsComeBackAtTheSustainedRate() throws Exception {
 		RateLimitPolicy p = policy(Algorithm.GCRA, "10/10s");
 		String key = p.keys("alice").get(0);
-		// a bucket emptied 2.5 s ago (one unit per second): 2 units are back, the third is half a second away
+		// a bucket emptied 2.5 s ago (one unit per second): 2 units are back, the third
+		// is half a second away
 		r.cmd.set(key, String.format("%.17g", r.nowMillis() + 7500));
 		assertThat(consume(p, "alice").allowed()).isTrue();
 		assertThat(consume(p, "alice").allowed()).isTrue();
@@ -213,7 +214,8 @@ class RateLimitScriptTest {
 
 	@Test
 	void whenSlidingWindowFollowsAFullWindow_thenThePreviousCountIsWeightedByItsOverlap() throws Exception {
-		// 100 per hour after a full previous hour: one unit frees up every 36 s of the current hour
+		// 100 per hour after a full previous hour: one unit frees up every 36 s of the
+		// current hour
 		RateLimitPolicy p = policy(Algorithm.SLIDING_WINDOW, "100/1h");
 		String key = p.keys("alice").get(0);
 		double now = r.nowMillis();
@@ -269,7 +271,8 @@ class RateLimitScriptTest {
 		RateLimitPolicy p = new RateLimitPolicy("orders-api", Algorithm.GCRA, LimitParser.parse("100/1s; 2000/1m"), 1,
 				OnStoreFailure.LOCAL);
 		consume(p, "principal:alice");
-		assertThat(r.cmd.keys("*")).containsExactlyInAnyOrder("tollgate:rl:{orders-api:principal:alice}:gcra:100-per-1s",
+		assertThat(r.cmd.keys("*")).containsExactlyInAnyOrder(
+				"tollgate:rl:{orders-api:principal:alice}:gcra:100-per-1s",
 				"tollgate:rl:{orders-api:principal:alice}:gcra:2000-per-1m");
 		assertThat(SlotHash.getSlot("tollgate:rl:{orders-api:principal:alice}:gcra:100-per-1s"))
 			.isEqualTo(SlotHash.getSlot("tollgate:rl:{orders-api:principal:alice}:gcra:2000-per-1m"));
@@ -290,4 +293,5 @@ class RateLimitScriptTest {
 		// r2 was last seen 1.2 s ago
 		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "1000")).isEqualTo(1);
 	}
+
 }

@@ -10,7 +10,10 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
-/** A real Redis seen two ways: a Spring template (the production path) and plain Lettuce for inspection. */
+/**
+ * A real Redis seen two ways: a Spring template (the production path) and plain Lettuce
+ * for inspection.
+ */
 final class RedisFixture implements AutoCloseable {
 
 	final LettuceConnectionFactory factory;
@@ -43,7 +46,10 @@ final class RedisFixture implements AutoCloseable {
 		return Long.parseLong(t.get(0)) * 1000.0 + Long.parseLong(t.get(1)) / 1000.0;
 	}
 
-	/** Sleeps until {@code offsetMillis} after the next multiple of {@code period} on the Redis clock. */
+	/**
+	 * Sleeps until {@code offsetMillis} after the next multiple of {@code period} on the
+	 * Redis clock.
+	 */
 	void sleepUntilWindowOffset(long period, long offsetMillis) throws InterruptedException {
 		double now = nowMillis();
 		double next = Math.floor(now / period) * period + period + offsetMillis;
@@ -59,4 +65,5 @@ final class RedisFixture implements AutoCloseable {
 		client.shutdown();
 		factory.destroy();
 	}
+
 }

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A request as {@link TestUpstream} saw it. Header names are lower-cased; values keep their order.
+ * A request as {@link TestUpstream} saw it. Header names are lower-cased; values keep
+ * their order.
  *
  * @param method HTTP method
  * @param path path without query
@@ -13,11 +14,11 @@ import java.util.Map;
  * @param body request body as UTF-8 text, "" when none
  */
 public record RecordedRequest(String method, String path, String query, Map<String, List<String>> headers,
-        String body) {
+		String body) {
 
-    /** First value of the (case-insensitive) header, or null. */
-    public String header(String name) {
-        List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
+	/** First value of the (case-insensitive) header, or null. */
+	public String header(String name) {
+		List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+		return values == null || values.isEmpty() ? null : values.get(0);
+	}
 }
