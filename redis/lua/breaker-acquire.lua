@@ -3,8 +3,8 @@
 -- halfOpenCalls permits across the whole cluster.
 -- KEYS[1] state hash tollgate:cb:{name}:state
 -- ARGV: name, channel, halfOpenCalls, trialTimeoutMs
--- Returns {state, remainingOpenMs, version, verdict}: verdict 1 = trial permit granted,
--- 0 = denied, 2 = breaker is (force-)closed, call normally.
+-- Returns {state, remainingOpenMs, version, verdict}: verdict TRIAL = trial permit granted,
+-- DENIED = no permit, PASS = breaker is (force-)closed, call normally.
 local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local halfOpenCalls = tonumber(ARGV[3])
@@ -14,15 +14,15 @@ local state = redis.call('HGET', KEYS[1], 'state') or 'CLOSED'
 local ver = redis.call('HGET', KEYS[1], 'ver') or '0'
 
 if state == 'CLOSED' or state == 'FORCED_CLOSED' then
-  return {state, 0, ver, 2}
+  return {state, 0, ver, 'PASS'}
 end
 if state == 'FORCED_OPEN' then
-  return {state, 0, ver, 0}
+  return {state, 0, ver, 'DENIED'}
 end
 if state == 'OPEN' then
   local remaining = tonumber(redis.call('HGET', KEYS[1], 'until') or '0') - nowMs
   if remaining > 0 then
-    return {state, remaining, ver, 0}
+    return {state, remaining, ver, 'DENIED'}
   end
   local v = tonumber(t[1]) * 1000000 + tonumber(t[2])
   if v <= tonumber(ver) then v = tonumber(ver) + 1 end
@@ -44,6 +44,6 @@ if permits <= 0 and nowMs > tonumber(redis.call('HGET', KEYS[1], 'hdl') or '0') 
 end
 if permits > 0 then
   redis.call('HINCRBY', KEYS[1], 'permits', -1)
-  return {state, 0, ver, 1}
+  return {state, 0, ver, 'TRIAL'}
 end
-return {state, 0, ver, 0}
+return {state, 0, ver, 'DENIED'}

@@ -1,8 +1,10 @@
 -- Reports the outcome of one half-open trial call. Closes the breaker for everyone once the good
--- trials make the failure-rate threshold unreachable, reopens it once the bad ones reach it.
+-- trials make the failure-rate threshold unreachable, reopens it once the bad ones reach it. A
+-- RELEASE gives the permit back: the call never reached the upstream (the gateway refused it or
+-- the client went away), so it says nothing about the upstream.
 -- KEYS[1] state hash tollgate:cb:{name}:state, KEYS[2] window hash tollgate:cb:{name}:win
--- ARGV: name, channel, version of the half-open period the permit came from, outcome (1 good, 0 bad),
---       halfOpenCalls, failureRateThreshold, waitInOpenMs
+-- ARGV: name, channel, version of the half-open period the permit came from,
+--       outcome (GOOD | BAD | RELEASE), halfOpenCalls, failureRateThreshold, waitInOpenMs
 -- Returns {state, remainingOpenMs, version}
 local t = redis.call('TIME')
 local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -16,8 +18,16 @@ if state ~= 'HALF_OPEN' or ver ~= ARGV[3] then
   return {state, remaining, ver}
 end
 
+if ARGV[4] == 'RELEASE' then
+  local permits = tonumber(redis.call('HGET', KEYS[1], 'permits') or '0')
+  if permits < tonumber(ARGV[5]) then
+    redis.call('HINCRBY', KEYS[1], 'permits', 1)
+  end
+  return {state, 0, ver}
+end
+
 local good, bad
-if ARGV[4] == '1' then
+if ARGV[4] == 'GOOD' then
   good = redis.call('HINCRBY', KEYS[1], 'tok', 1)
   bad = tonumber(redis.call('HGET', KEYS[1], 'tbad') or '0')
 else

@@ -46,12 +46,6 @@ public class CircuitBreakerProperties {
 		 */
 		private Duration pollInterval = Duration.ofSeconds(1);
 
-		/**
-		 * Longest wait for one Redis call before the replica falls back to its local
-		 * breakers.
-		 */
-		private Duration redisTimeout = Duration.ofMillis(500);
-
 		/** Pub/sub channel on which state changes are announced. */
 		private String channel = "tollgate:cb:events";
 
@@ -71,14 +65,6 @@ public class CircuitBreakerProperties {
 			this.pollInterval = pollInterval;
 		}
 
-		public Duration getRedisTimeout() {
-			return redisTimeout;
-		}
-
-		public void setRedisTimeout(Duration redisTimeout) {
-			this.redisTimeout = redisTimeout;
-		}
-
 		public String getChannel() {
 			return channel;
 		}
@@ -88,10 +74,10 @@ public class CircuitBreakerProperties {
 		}
 
 		void validate() {
-			for (Duration d : new Duration[] { flushInterval, pollInterval, redisTimeout }) {
+			for (Duration d : new Duration[] { flushInterval, pollInterval }) {
 				if (d == null || d.isNegative() || d.isZero()) {
 					throw new IllegalArgumentException(
-							"tollgate.circuit-breaker-sync intervals and timeout must be positive durations");
+							"tollgate.circuit-breaker-sync.flush-interval and poll-interval must be positive durations");
 				}
 			}
 			if (channel == null || channel.isBlank()) {

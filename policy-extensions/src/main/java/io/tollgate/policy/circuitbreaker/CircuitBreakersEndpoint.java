@@ -51,10 +51,10 @@ public class CircuitBreakersEndpoint {
 		if (breaker == null) {
 			return Mono.empty();
 		}
-		String action = switch (state == null ? "" : state.trim().toLowerCase(Locale.ROOT)) {
-			case "open", "forced_open" -> "FORCED_OPEN";
-			case "closed", "forced_closed" -> "FORCED_CLOSED";
-			case "reset", "auto" -> "RESET";
+		BreakerOverride action = switch (state == null ? "" : state.trim().toLowerCase(Locale.ROOT)) {
+			case "open", "forced_open" -> BreakerOverride.FORCED_OPEN;
+			case "closed", "forced_closed" -> BreakerOverride.FORCED_CLOSED;
+			case "reset", "auto" -> BreakerOverride.RESET;
 			default -> throw new InvalidEndpointRequestException("state must be open, closed or reset",
 					"state must be open, closed or reset");
 		};
@@ -73,8 +73,16 @@ public class CircuitBreakersEndpoint {
 
 		static BreakerDescriptor of(SharedCircuitBreaker b) {
 			return new BreakerDescriptor(b.name(), b.sharedState().name(), b.localState().name(), b.isShared(),
-					(b.sharedRetryAfterMillis() + 999) / 1000);
+					retryAfterSeconds(b.retryAfterMillis()));
 		}
+
+		/**
+		 * Rounded as in the {@code Retry-After} of a rejected call; 0 while calls pass.
+		 */
+		static long retryAfterSeconds(long millis) {
+			return millis <= 0 ? 0 : Math.max(1, (millis + 999) / 1000);
+		}
+
 	}
 
 }

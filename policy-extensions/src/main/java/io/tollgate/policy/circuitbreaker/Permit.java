@@ -1,7 +1,8 @@
 package io.tollgate.policy.circuitbreaker;
 
 /**
- * The answer to "may this call go to the upstream?".
+ * The answer to "may this call go to the upstream?", and what must be given back when it
+ * ends.
  *
  * @param granted whether the call may proceed
  * @param localHeld the local breaker's permission was taken (its outcome must be recorded
@@ -16,9 +17,7 @@ record Permit(boolean granted, boolean localHeld, long trialVersion, boolean sha
 
 	static final Permit UNTRACKED = new Permit(true, false, -1, false, "", 0);
 
-	static Permit pass(boolean localHeld, boolean shared) {
-		return new Permit(true, localHeld, -1, shared, "", 0);
-	}
+	static final Permit PASS = new Permit(true, true, -1, true, "", 0);
 
 	static Permit trial(long version) {
 		return new Permit(true, true, version, false, "", 0);
@@ -29,6 +28,7 @@ record Permit(boolean granted, boolean localHeld, long trialVersion, boolean sha
 	}
 
 	boolean isTrial() {
-		return trialVersion >= 0;
+		return this.trialVersion >= 0;
 	}
+
 }

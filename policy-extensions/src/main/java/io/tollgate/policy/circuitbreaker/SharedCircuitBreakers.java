@@ -1,96 +1,126 @@
 package io.tollgate.policy.circuitbreaker;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 import org.springframework.lang.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-import reactor.util.retry.Retry;
+
+import io.tollgate.policy.redis.OutageLog;
+import io.tollgate.policy.redis.RedisStoreLifecycle;
+import io.tollgate.policy.route.RouteScopedState;
 
 /**
- * All shared circuit breakers of this replica, and the three loops that keep them in sync
- * with Redis: flushing batched outcomes, listening to state announcements, and polling
- * state as a backstop (which is also how a replica catches up after it starts or Redis
- * comes back).
+ * All shared circuit breakers of this replica, by name, with the routes that use each;
+ * and the three loops that keep them in sync with the store: flushing batched outcomes,
+ * listening to announced changes, and polling as a backstop (which is also how a replica
+ * catches up after it starts or the store comes back). Follows route refreshes: a route
+ * that changes its breaker's settings gets a breaker with the new ones, and a breaker no
+ * route uses any more is dropped.
  */
-public class SharedCircuitBreakers implements SmartLifecycle {
+public class SharedCircuitBreakers implements SmartLifecycle, RouteScopedState {
 
 	private static final Logger log = LoggerFactory.getLogger(SharedCircuitBreakers.class);
 
-	private final Map<String, SharedCircuitBreaker> breakers = new ConcurrentHashMap<>();
+	private final Map<String, Entry> breakers = new ConcurrentHashMap<>();
 
 	private final BreakerStore store;
 
-	private final ReactiveRedisConnectionFactory connectionFactory;
-
 	private final CircuitBreakerProperties.Sync sync;
 
-	private final Consumer<SharedCircuitBreaker> onCreate;
+	private final BreakerMetrics metrics;
+
+	private final Clock clock;
 
 	private volatile Disposable.Composite loops = Disposables.composite();
 
 	private volatile boolean running;
 
-	public SharedCircuitBreakers(BreakerStore store, ReactiveRedisConnectionFactory connectionFactory,
-			CircuitBreakerProperties.Sync sync, Consumer<SharedCircuitBreaker> onCreate) {
+	public SharedCircuitBreakers(BreakerStore store, CircuitBreakerProperties.Sync sync, BreakerMetrics metrics,
+			Clock clock) {
 		this.store = store;
-		this.connectionFactory = connectionFactory;
 		this.sync = sync;
-		this.onCreate = onCreate;
+		this.metrics = metrics;
+		this.clock = clock;
 	}
 
 	/**
-	 * The breaker of that name, created on first use; fails when the name is already used
-	 * with other settings.
+	 * The breaker of that name for a route, created on first use. A route that is the
+	 * only user of a breaker may change its settings (the breaker is replaced); a breaker
+	 * shared by other routes must keep them, because they share one window.
 	 */
-	public SharedCircuitBreaker obtain(BreakerSettings settings) {
-		SharedCircuitBreaker breaker = breakers.computeIfAbsent(settings.name(), n -> {
-			SharedCircuitBreaker created = new SharedCircuitBreaker(settings, store);
-			onCreate.accept(created);
-			return created;
-		});
-		if (!breaker.settings().equals(settings)) {
-			throw new IllegalArgumentException("Circuit breaker '" + settings.name()
-					+ "' is used by several routes with different settings: " + breaker.settings() + " vs " + settings
-					+ "; define it once under tollgate.circuit-breakers." + settings.name());
+	public synchronized SharedCircuitBreaker obtain(String routeId, BreakerSettings settings) {
+		Entry entry = this.breakers.get(settings.name());
+		if (entry != null && entry.breaker.settings().equals(settings)) {
+			entry.routes.add(routeId);
+			return entry.breaker;
 		}
-		return breaker;
+		if (entry != null) {
+			Set<String> others = new HashSet<>(entry.routes);
+			others.remove(routeId);
+			if (!others.isEmpty()) {
+				throw new IllegalArgumentException(
+						"Circuit breaker '" + settings.name() + "' is used by several routes with different settings: "
+								+ entry.breaker.settings() + " (routes " + others + ") vs " + settings
+								+ "; define it once under tollgate.circuit-breakers." + settings.name());
+			}
+			this.metrics.unregister(entry.breaker);
+		}
+		SharedCircuitBreaker created = new SharedCircuitBreaker(settings, this.store, this.clock);
+		this.metrics.register(created);
+		Entry fresh = new Entry(created);
+		fresh.routes.add(routeId);
+		this.breakers.put(settings.name(), fresh);
+		return created;
+	}
+
+	/** Forgets the routes that are gone, and every breaker no remaining route uses. */
+	@Override
+	public synchronized void retain(Set<String> liveRouteIds) {
+		for (var it = this.breakers.entrySet().iterator(); it.hasNext();) {
+			Entry entry = it.next().getValue();
+			entry.routes.retainAll(liveRouteIds);
+			if (entry.routes.isEmpty()) {
+				this.metrics.unregister(entry.breaker);
+				it.remove();
+			}
+		}
 	}
 
 	@Nullable
 	public SharedCircuitBreaker get(String name) {
-		return breakers.get(name);
+		Entry entry = this.breakers.get(name);
+		return entry == null ? null : entry.breaker;
 	}
 
 	public Collection<SharedCircuitBreaker> all() {
-		return Collections.unmodifiableCollection(breakers.values());
+		return this.breakers.values().stream().map(e -> e.breaker).toList();
 	}
 
 	public BreakerStore store() {
-		return store;
+		return this.store;
 	}
 
 	/**
-	 * Operator override; the replica applies the result at once, the others through the
-	 * channel.
+	 * Operator override; this replica applies the result at once, the others through the
+	 * announcement.
 	 */
-	public Mono<SharedSnapshot> force(String name, String action) {
-		SharedCircuitBreaker breaker = breakers.get(name);
-		return store.force(name, action).doOnNext(s -> {
+	public Mono<SharedSnapshot> force(String name, BreakerOverride override) {
+		return this.store.force(name, override).doOnNext(s -> {
+			SharedCircuitBreaker breaker = get(name);
 			if (breaker != null) {
 				breaker.applyPushed(s);
 			}
@@ -98,64 +128,76 @@ public class SharedCircuitBreakers implements SmartLifecycle {
 	}
 
 	@Override
+	public int getPhase() {
+		return RedisStoreLifecycle.FEATURE_PHASE;
+	}
+
+	@Override
 	public void start() {
 		Disposable.Composite composite = Disposables.composite();
-		composite.add(every(sync.getFlushInterval(), SharedCircuitBreaker::flush, "flush"));
-		composite.add(every(sync.getPollInterval(), SharedCircuitBreaker::poll, "poll"));
-		composite.add(listen().subscribe(this::onMessage, ex -> log.error("Circuit breaker listener stopped", ex)));
-		loops = composite;
-		running = true;
+		composite.add(every(this.sync.getFlushInterval(), SharedCircuitBreaker::flush, "flush"));
+		composite.add(every(this.sync.getPollInterval(), SharedCircuitBreaker::poll, "poll"));
+		composite.add(this.store.changes(this::pollAll)
+			.subscribe(this::onChange, ex -> log.error("Circuit breaker listener stopped", ex)));
+		this.loops = composite;
+		this.running = true;
+	}
+
+	void onChange(SharedSnapshot.NamedSnapshot change) {
+		SharedCircuitBreaker breaker = get(change.name());
+		if (breaker != null) {
+			breaker.applyPushed(change.snapshot());
+		}
 	}
 
 	/**
-	 * State announcements from every replica. The listener container connects in its
-	 * constructor, so it is created off the caller's thread and again after each failure:
-	 * a gateway starts, and keeps serving, while Redis is down.
+	 * After (re)subscribing, announcements may have been missed: read every breaker once.
 	 */
-	private Flux<String> listen() {
-		return Flux
-			.usingWhen(
-					Mono.fromCallable(() -> new ReactiveRedisMessageListenerContainer(connectionFactory))
-						.subscribeOn(Schedulers.boundedElastic()),
-					c -> c.receive(ChannelTopic.of(store.channel())).map(message -> message.getMessage()),
-					ReactiveRedisMessageListenerContainer::destroyLater)
-			.doOnError(ex -> store.outage().failed(ex, "replicas use their local circuit breakers until it is back"))
-			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2)));
+	private void pollAll() {
+		Flux.fromIterable(all())
+			.flatMap(b -> b.poll().onErrorResume(ex -> Mono.empty()))
+			.subscribe(null, ex -> log.debug("Circuit breaker resync failed: {}", OutageLog.describe(ex)));
 	}
 
-	void onMessage(String message) {
-		SharedSnapshot.NamedSnapshot named = SharedSnapshot.fromMessage(message);
-		if (named == null) {
-			log.debug("Ignoring malformed circuit breaker message '{}'", message);
-			return;
-		}
-		SharedCircuitBreaker breaker = breakers.get(named.name());
-		if (breaker != null) {
-			breaker.applyPushed(named.snapshot());
-		}
-	}
-
-	private Disposable every(Duration period, java.util.function.Function<SharedCircuitBreaker, Mono<Void>> task,
-			String what) {
+	private Disposable every(Duration period, Function<SharedCircuitBreaker, Mono<Void>> task, String what) {
 		return Flux.interval(period)
 			.onBackpressureDrop()
-			.concatMap(tick -> Flux.fromIterable(breakers.values())
-				// Redis failures were already reported once by the store's outage log
+			.concatMap(tick -> Flux.fromIterable(all())
+				// store failures were already counted and logged once by the Redis layer
 				.flatMap(b -> task.apply(b)
-					.doOnError(ex -> log.debug("Circuit breaker {} of '{}' failed", what, b.name(), ex))
+					.doOnError(ex -> log.debug("Circuit breaker {} of '{}' failed: {}", what, b.name(),
+							OutageLog.describe(ex)))
 					.onErrorResume(ex -> Mono.empty())), 1)
 			.subscribe(null, ex -> log.error("Circuit breaker {} loop stopped", what, ex));
 	}
 
 	@Override
 	public void stop() {
-		running = false;
-		loops.dispose();
+		this.running = false;
+		this.loops.dispose();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return running;
+		return this.running;
+	}
+
+	/** Route ids that use each breaker (for tests and the endpoint). */
+	List<String> routesOf(String name) {
+		Entry entry = this.breakers.get(name);
+		return entry == null ? List.of() : List.copyOf(entry.routes);
+	}
+
+	private static final class Entry {
+
+		final SharedCircuitBreaker breaker;
+
+		final Set<String> routes = ConcurrentHashMap.newKeySet();
+
+		Entry(SharedCircuitBreaker breaker) {
+			this.breaker = breaker;
+		}
+
 	}
 
 }

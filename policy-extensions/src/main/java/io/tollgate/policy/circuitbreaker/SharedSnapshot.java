@@ -1,37 +1,43 @@
 package io.tollgate.policy.circuitbreaker;
 
-import java.util.List;
+import org.springframework.lang.Nullable;
+
+import io.tollgate.policy.redis.ScriptReply;
 
 /**
- * The shared state of one breaker as read from Redis or announced on the channel.
+ * The shared state of one breaker as a store reported it.
  *
  * @param state the cluster-wide state
- * @param remainingOpenMillis time left in OPEN on the Redis clock (0 or less when the
+ * @param remainingOpenMillis time left in OPEN on the store's clock (0 or less when the
  * wait is over)
  * @param version transition stamp; larger is newer
- * @param cause why the last transition happened ({@code rate}, {@code wait},
- * {@code trial}, {@code operator}), may be empty
+ * @param cause why the last transition happened, null when unknown
  */
-record SharedSnapshot(BreakerState state, long remainingOpenMillis, long version, String cause) {
+public record SharedSnapshot(BreakerState state, long remainingOpenMillis, long version,
+		@Nullable BreakerState.Cause cause) {
 
-	static final SharedSnapshot INITIAL = new SharedSnapshot(BreakerState.CLOSED, 0, 0, "");
+	static final SharedSnapshot INITIAL = new SharedSnapshot(BreakerState.CLOSED, 0, 0, null);
 
-	/**
-	 * Parses a script reply {@code [state, remainingMs, version, (cause|verdict)...]}.
-	 */
-	static SharedSnapshot fromReply(List<?> reply) {
-		return new SharedSnapshot(BreakerState.parse(String.valueOf(reply.get(0))), toLong(reply.get(1)),
-				toLong(reply.get(2)), "");
+	/** Parses a script reply {@code [state, remainingMs, version, ...]}. */
+	static SharedSnapshot fromReply(ScriptReply reply, @Nullable BreakerState.Cause cause) {
+		return new SharedSnapshot(BreakerState.parse(reply.stringAt(0)), reply.longAt(1), reply.longAt(2), cause);
 	}
 
-	SharedSnapshot withCause(String newCause) {
-		return new SharedSnapshot(state, remainingOpenMillis, version, newCause);
+	SharedSnapshot withoutCause() {
+		return new SharedSnapshot(this.state, this.remainingOpenMillis, this.version, null);
+	}
+
+	/** The channel message {@code name|state|remainingMs|version|cause}. */
+	String toMessage(String name) {
+		return name + "|" + this.state.name() + "|" + this.remainingOpenMillis + "|" + this.version + "|"
+				+ (this.cause == null ? "" : this.cause.tag());
 	}
 
 	/**
 	 * Parses a channel message {@code name|state|remainingMs|version|cause}; null when
 	 * malformed.
 	 */
+	@Nullable
 	static NamedSnapshot fromMessage(String message) {
 		String[] parts = message.split("\\|", -1);
 		if (parts.length != 5) {
@@ -39,20 +45,15 @@ record SharedSnapshot(BreakerState state, long remainingOpenMillis, long version
 		}
 		try {
 			return new NamedSnapshot(parts[0], new SharedSnapshot(BreakerState.parse(parts[1]),
-					Long.parseLong(parts[2]), Long.parseLong(parts[3]), parts[4]));
+					Long.parseLong(parts[2]), Long.parseLong(parts[3]), BreakerState.Cause.parse(parts[4])));
 		}
 		catch (NumberFormatException ex) {
 			return null;
 		}
 	}
 
-	static long toLong(Object value) {
-		if (value instanceof Number n) {
-			return n.longValue();
-		}
-		return Long.parseLong(String.valueOf(value));
+	/** A snapshot announced for one breaker. */
+	public record NamedSnapshot(String name, SharedSnapshot snapshot) {
 	}
 
-	record NamedSnapshot(String name, SharedSnapshot snapshot) {
-	}
 }

@@ -2,8 +2,10 @@ package io.tollgate.policy.ratelimit;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.tollgate.policy.net.TrustedProxies;
+import io.tollgate.policy.route.RouteScopedState;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.HasRouteId;
@@ -14,7 +16,7 @@ import org.springframework.cloud.gateway.support.HasRouteId;
  * {@code ClusterRateLimit=100/1s;2000/1m, principal}.
  */
 public class ClusterRateLimitGatewayFilterFactory
-		extends AbstractGatewayFilterFactory<ClusterRateLimitGatewayFilterFactory.Config> {
+		extends AbstractGatewayFilterFactory<ClusterRateLimitGatewayFilterFactory.Config> implements RouteScopedState {
 
 	private final RateLimitStore store;
 
@@ -54,6 +56,17 @@ public class ClusterRateLimitGatewayFilterFactory
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("Route '" + route + "': ClusterRateLimit: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Deleted routes leave the endpoint and take their decision counters with them. */
+	@Override
+	public void retain(Set<String> liveRouteIds) {
+		for (String route : List.copyOf(this.described.keySet())) {
+			if (!liveRouteIds.contains(route)) {
+				this.described.remove(route);
+				this.metrics.remove(route);
+			}
 		}
 	}
 

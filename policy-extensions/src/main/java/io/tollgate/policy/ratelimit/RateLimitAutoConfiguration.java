@@ -1,34 +1,38 @@
 package io.tollgate.policy.ratelimit;
 
-import java.util.UUID;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tollgate.policy.net.TrustedProxies;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import io.tollgate.policy.net.TrustedProxies;
+import io.tollgate.policy.redis.LuaScript;
+import io.tollgate.policy.redis.RedisExecutor;
+import io.tollgate.policy.redis.StoreBreaker;
+import io.tollgate.policy.redis.TollgateRedisAutoConfiguration;
+import io.tollgate.policy.replica.ReplicaAutoConfiguration;
+import io.tollgate.policy.replica.ReplicaHeartbeat;
 
 /**
- * Wires the {@code ClusterRateLimit} filter: Redis store, breaker, local fallback,
- * heartbeat, metrics, health.
+ * Wires the {@code ClusterRateLimit} filter on the Redis layer: store, local fallback,
+ * metrics, health, endpoint.
  */
-@AutoConfiguration(after = DataRedisReactiveAutoConfiguration.class,
+@AutoConfiguration(after = { TollgateRedisAutoConfiguration.class, ReplicaAutoConfiguration.class },
 		afterName = {
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"io.tollgate.policy.net.NetAutoConfiguration" })
-@ConditionalOnClass({ AbstractGatewayFilterFactory.class, ReactiveStringRedisTemplate.class })
-@ConditionalOnBean(ReactiveStringRedisTemplate.class)
+@ConditionalOnClass(AbstractGatewayFilterFactory.class)
+@ConditionalOnBean({ RedisExecutor.class, ReplicaHeartbeat.class })
 @EnableConfigurationProperties(RateLimitProperties.class)
 public class RateLimitAutoConfiguration {
 
@@ -39,35 +43,25 @@ public class RateLimitAutoConfiguration {
 	}
 
 	@Bean
-	LiveReplicas rateLimitLiveReplicas() {
-		return new LiveReplicas();
+	LuaScript rateLimitScript() {
+		return LuaScript.load("ratelimit");
 	}
 
 	@Bean
-	StoreBreaker rateLimitStoreBreaker(RateLimitProperties properties) {
+	RedisRateLimitStore redisRateLimitStore(RedisExecutor executor, @Qualifier("rateLimitScript") LuaScript script) {
+		return new RedisRateLimitStore(executor.calls("ratelimit"), script);
+	}
+
+	@Bean
+	LocalRateLimitStore localRateLimitStore(ReplicaHeartbeat heartbeat, RateLimitProperties properties) {
 		properties.validate();
-		return StoreBreaker.awaitingFirstSuccess(properties.getFailureThreshold(), properties.getBackoff());
+		return new LocalRateLimitStore(heartbeat::liveReplicas, properties.getLocalMaxKeys());
 	}
 
 	@Bean
-	LocalRateLimitStore localRateLimitStore(LiveReplicas replicas, RateLimitProperties properties) {
-		return new LocalRateLimitStore(replicas, properties.getLocalMaxKeys());
-	}
-
-	@Bean
-	FailoverRateLimitStore clusterRateLimitStore(ReactiveStringRedisTemplate redis, LocalRateLimitStore local,
-			StoreBreaker breaker, RateLimitProperties properties, RateLimitMetrics metrics) {
-		return new FailoverRateLimitStore(new RedisRateLimitStore(redis), local, breaker, properties.getTimeout(),
-				metrics);
-	}
-
-	@Bean
-	ReplicaHeartbeat rateLimitReplicaHeartbeat(ReactiveStringRedisTemplate redis, FailoverRateLimitStore store,
-			LiveReplicas replicas, RateLimitProperties properties) {
-		String id = properties.getReplicaId() == null || properties.getReplicaId().isBlank()
-				? UUID.randomUUID().toString() : properties.getReplicaId();
-		return new ReplicaHeartbeat(redis, store, replicas, id, properties.getHeartbeatInterval(),
-				properties.getHeartbeatExpiry(), properties.getTimeout());
+	FailoverRateLimitStore clusterRateLimitStore(RedisRateLimitStore shared, LocalRateLimitStore local,
+			RedisExecutor executor) {
+		return new FailoverRateLimitStore(shared, local, executor.breaker());
 	}
 
 	@Bean

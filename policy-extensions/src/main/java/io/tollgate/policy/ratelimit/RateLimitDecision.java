@@ -1,6 +1,6 @@
 package io.tollgate.policy.ratelimit;
 
-import java.util.List;
+import io.tollgate.policy.redis.ScriptReply;
 
 /**
  * The outcome of one request against all limits of a policy. Arrays are indexed like
@@ -68,7 +68,7 @@ public final class RateLimitDecision {
 	 * Reads the reply of ratelimit.lua: allowed, then allowed, remaining, reset,
 	 * retry-after per limit.
 	 */
-	static RateLimitDecision fromScript(List<?> reply, int limits, Source source) {
+	static RateLimitDecision fromScript(ScriptReply reply, int limits, Source source) {
 		if (reply.size() != 1 + 4 * limits) {
 			throw new IllegalStateException("Unexpected reply from ratelimit.lua: " + reply);
 		}
@@ -78,16 +78,12 @@ public final class RateLimitDecision {
 		long[] retry = new long[limits];
 		for (int i = 0; i < limits; i++) {
 			int b = 1 + 4 * i;
-			ok[i] = number(reply.get(b));
-			rem[i] = number(reply.get(b + 1));
-			reset[i] = number(reply.get(b + 2));
-			retry[i] = number(reply.get(b + 3));
+			ok[i] = reply.longAt(b);
+			rem[i] = reply.longAt(b + 1);
+			reset[i] = reply.longAt(b + 2);
+			retry[i] = reply.longAt(b + 3);
 		}
-		return new RateLimitDecision(number(reply.get(0)) == 1, source, ok, rem, reset, retry);
-	}
-
-	private static long number(Object o) {
-		return ((Number) o).longValue();
+		return new RateLimitDecision(reply.longAt(0) == 1, source, ok, rem, reset, retry);
 	}
 
 	public boolean allowed() {

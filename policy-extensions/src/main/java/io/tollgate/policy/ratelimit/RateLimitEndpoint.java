@@ -1,12 +1,16 @@
 package io.tollgate.policy.ratelimit;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+import io.tollgate.policy.redis.StoreBreaker;
+import io.tollgate.policy.replica.ReplicaHeartbeat;
 
 /**
  * {@code /actuator/ratelimits}: where limits are counted right now and what each limited
@@ -30,14 +34,8 @@ public class RateLimitEndpoint {
 
 	@ReadOperation
 	public Map<String, Object> ratelimits() {
-		Map<String, Object> out = new LinkedHashMap<>();
-		boolean shared = breaker.state() == StoreBreaker.State.CLOSED && breaker.consecutiveFailures() == 0;
-		out.put("store", shared ? "redis" : "fallback");
-		out.put("breaker", breaker.state().name());
-		out.put("consecutiveFailures", breaker.consecutiveFailures());
-		out.put("liveReplicas", heartbeat.liveReplicas());
-		out.put("replicaId", heartbeat.replicaId());
-		out.put("routes", new TreeMap<>(routes));
+		Map<String, Object> out = RateLimitHealthIndicator.details(this.breaker, this.heartbeat);
+		out.put("routes", new TreeMap<>(this.routes));
 		return out;
 	}
 
@@ -49,7 +47,7 @@ public class RateLimitEndpoint {
 		d.put("budget", policy.budget());
 		d.put("algorithm", policy.algorithm().configName());
 		d.put("cost", policy.cost());
-		d.put("onStoreFailure", policy.onStoreFailure().name().toLowerCase(java.util.Locale.ROOT));
+		d.put("onStoreFailure", policy.onStoreFailure().name().toLowerCase(Locale.ROOT));
 		d.put("legacyHeaders", legacyHeaders);
 		return d;
 	}

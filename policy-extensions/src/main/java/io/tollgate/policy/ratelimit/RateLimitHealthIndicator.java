@@ -1,7 +1,13 @@
 package io.tollgate.policy.ratelimit;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+
+import io.tollgate.policy.redis.StoreBreaker;
+import io.tollgate.policy.replica.ReplicaHeartbeat;
 
 /**
  * Shows whether limits are shared through Redis or enforced by the fallback. Stays UP
@@ -21,14 +27,18 @@ public final class RateLimitHealthIndicator implements HealthIndicator {
 
 	@Override
 	public Health health() {
-		boolean shared = breaker.state() == StoreBreaker.State.CLOSED && breaker.consecutiveFailures() == 0;
-		return Health.up()
-			.withDetail("store", shared ? "redis" : "fallback")
-			.withDetail("breaker", breaker.state().name())
-			.withDetail("consecutiveFailures", breaker.consecutiveFailures())
-			.withDetail("liveReplicas", heartbeat.liveReplicas())
-			.withDetail("replicaId", heartbeat.replicaId())
-			.build();
+		return Health.up().withDetails(details(this.breaker, this.heartbeat)).build();
+	}
+
+	/** What both the health component and the endpoint show about the store. */
+	static Map<String, Object> details(StoreBreaker breaker, ReplicaHeartbeat heartbeat) {
+		Map<String, Object> d = new LinkedHashMap<>();
+		d.put("store", breaker.isClosed() ? "redis" : "fallback");
+		d.put("breaker", breaker.state().name());
+		d.put("consecutiveFailures", breaker.consecutiveFailures());
+		d.put("liveReplicas", heartbeat.liveReplicas());
+		d.put("replicaId", heartbeat.replicaId());
+		return d;
 	}
 
 }

@@ -1,55 +1,47 @@
 package io.tollgate.policy.ratelimit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
+import io.tollgate.policy.redis.LuaScript;
+import io.tollgate.policy.redis.RedisCalls;
+import io.tollgate.policy.redis.RedisWarmup;
+
 /**
- * The shared store: one EVALSHA of ratelimit.lua per request, time taken from the Redis
- * server.
+ * The shared store: one {@code EVALSHA} of {@code ratelimit.lua} per request, time taken
+ * from the Redis server. Its warm-up runs the script once on a scratch key before traffic
+ * arrives.
  */
-public final class RedisRateLimitStore implements RateLimitStore {
+public final class RedisRateLimitStore implements RateLimitStore, RedisWarmup {
 
-	/** Classpath location of the script (packaged from redis/lua). */
-	public static final String SCRIPT_LOCATION = "META-INF/tollgate/lua/ratelimit.lua";
+	private static final RateLimitPolicy WARMUP = new RateLimitPolicy("tollgate-warmup", Algorithm.GCRA,
+			List.of(new Limit(1, 1000, 0, "1s")), 1, OnStoreFailure.DENY);
 
-	@SuppressWarnings("rawtypes")
-	private final RedisScript<List> script;
+	private final RedisCalls redis;
 
-	private final ReactiveStringRedisTemplate redis;
+	private final LuaScript script;
 
-	public RedisRateLimitStore(ReactiveStringRedisTemplate redis) {
+	public RedisRateLimitStore(RedisCalls redis, LuaScript script) {
 		this.redis = redis;
-		this.script = RedisScript.of(loadScript(SCRIPT_LOCATION), List.class);
-	}
-
-	/**
-	 * Reads a packaged script once. A resource-backed script would check the resource's
-	 * modification time (a jar lookup) on every call to compute its SHA-1, i.e. on every
-	 * request.
-	 */
-	static String loadScript(String location) {
-		try {
-			return new ClassPathResource(location).getContentAsString(StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + location + " from the classpath", ex);
-		}
+		this.script = script;
 	}
 
 	@Override
 	public Mono<RateLimitDecision> consume(RateLimitPolicy policy, String callerKey) {
 		int limits = policy.limits().size();
-		// the multi-bulk reply arrives as one List element
-		return redis.execute(script, policy.keys(callerKey), policy.scriptArgs())
-			.next()
+		return this.redis.script(this.script, policy.keys(callerKey), policy.scriptArgs())
 			.map(reply -> RateLimitDecision.fromScript(reply, limits, RateLimitDecision.Source.SHARED));
+	}
+
+	@Override
+	public Mono<Void> warmUp() {
+		return consume(WARMUP, "warmup").then();
+	}
+
+	@Override
+	public String toString() {
+		return "RedisRateLimitStore";
 	}
 
 }

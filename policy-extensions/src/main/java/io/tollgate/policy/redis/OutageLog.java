@@ -39,7 +39,7 @@ public final class OutageLog {
 		return down.get();
 	}
 
-	static String describe(Throwable t) {
+	public static String describe(Throwable t) {
 		Throwable root = t;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();

@@ -6,6 +6,9 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,22 +16,27 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
- * Redis client behaviour for a gateway: commands fail at once while disconnected instead
- * of queueing (a dead Redis must not stall requests), and a time-bounded {@code redis}
- * health component.
+ * Tollgate's one Redis layer: Lettuce set up for a gateway (commands fail at once while
+ * disconnected instead of queueing; reconnect within a second), the one
+ * {@link StoreBreaker}, the {@link RedisExecutor} every feature calls through, pub/sub,
+ * the probe and warm-up lifecycle, the {@code redis} health component and the
+ * {@code tollgate.redis.available} gauge.
  */
-@AutoConfiguration(after = DataRedisAutoConfiguration.class,
-		before = DataRedisReactiveHealthContributorAutoConfiguration.class)
+@AutoConfiguration(after = { DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class },
+		before = DataRedisReactiveHealthContributorAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass({ ReactiveRedisConnectionFactory.class, ClientOptions.class })
-@EnableConfigurationProperties(RedisHealthProperties.class)
+@EnableConfigurationProperties(RedisStoreProperties.class)
 public class TollgateRedisAutoConfiguration {
 
 	/** Reconnect quickly after an outage (Lettuce's default backoff grows to 30 s). */
@@ -46,21 +54,48 @@ public class TollgateRedisAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
-	static class Probe {
+	@ConditionalOnBean({ ReactiveRedisConnectionFactory.class, ReactiveStringRedisTemplate.class })
+	static class Store {
 
 		@Bean
 		@ConditionalOnMissingBean
-		RedisProbe tollgateRedisProbe(ReactiveRedisConnectionFactory connectionFactory,
-				RedisHealthProperties properties) {
-			return new RedisProbe(connectionFactory, properties.getHealthTimeout(), properties.getProbeInterval());
+		StoreBreaker tollgateStoreBreaker(RedisStoreProperties properties) {
+			properties.validate();
+			return new StoreBreaker(properties.getFailureThreshold());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisExecutor tollgateRedisExecutor(ReactiveStringRedisTemplate redis, StoreBreaker breaker,
+				RedisStoreProperties properties, ObjectProvider<MeterRegistry> registry) {
+			MeterRegistry meters = registry.getIfUnique();
+			if (meters != null) {
+				Gauge.builder("tollgate.redis.available", breaker, b -> b.isClosed() ? 1 : 0)
+					.description("1 while Tollgate uses Redis, 0 while policies use their fallbacks")
+					.register(meters);
+			}
+			return new RedisExecutor(redis, breaker, properties.getTimeout(), meters);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisChannels tollgateRedisChannels(ReactiveRedisConnectionFactory connectionFactory) {
+			return new RedisChannels(connectionFactory);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisStoreLifecycle tollgateRedisStoreLifecycle(RedisExecutor executor, ObjectProvider<LuaScript> scripts,
+				ObjectProvider<RedisWarmup> warmups, RedisStoreProperties properties) {
+			return new RedisStoreLifecycle(executor, scripts.orderedStream().toList(), warmups.orderedStream().toList(),
+					properties.getProbeInterval());
 		}
 
 		@Bean(name = "redisHealthContributor")
 		@ConditionalOnClass(ReactiveHealthIndicator.class)
 		@ConditionalOnMissingBean(name = "redisHealthContributor")
-		ReactiveHealthIndicator redisHealthContributor(RedisProbe probe) {
-			return new RedisPingHealthIndicator(probe);
+		ReactiveHealthIndicator redisHealthContributor(RedisStoreLifecycle lifecycle, StoreBreaker breaker) {
+			return new RedisStoreHealthIndicator(lifecycle, breaker);
 		}
 
 	}

@@ -10,12 +10,15 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import io.tollgate.policy.redis.TollgateRedisAutoConfiguration;
+
 /** Wiring and startup validation; no Redis call is made while the context starts. */
 class CircuitBreakerAutoConfigurationTest {
 
 	final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-				DataRedisReactiveAutoConfiguration.class, CircuitBreakerAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class,
+						TollgateRedisAutoConfiguration.class, CircuitBreakerAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1");
 
 	@Test
@@ -69,10 +72,12 @@ class CircuitBreakerAutoConfigurationTest {
 				.getBean(SharedCircuitBreakerGatewayFilterFactory.class);
 			SharedCircuitBreakerGatewayFilterFactory.Config first = new SharedCircuitBreakerGatewayFilterFactory.Config();
 			first.setName("shared");
+			first.setRouteId("a");
 			factory.apply(first);
 			factory.apply(first);
 			SharedCircuitBreakerGatewayFilterFactory.Config second = new SharedCircuitBreakerGatewayFilterFactory.Config();
 			second.setName("shared");
+			second.setRouteId("b");
 			second.setMinimumCalls(99);
 			org.assertj.core.api.Assertions.assertThatThrownBy(() -> factory.apply(second))
 				.hasMessageContaining("different settings");
@@ -81,6 +86,31 @@ class CircuitBreakerAutoConfigurationTest {
 			badFallback.setFallbackUri("http://elsewhere/");
 			org.assertj.core.api.Assertions.assertThatThrownBy(() -> factory.apply(badFallback))
 				.hasMessageContaining("forward:/path");
+		});
+	}
+
+	@Test
+	void whenARouteChangesItsBreakerSettings_thenItGetsANewBreaker_andARemovedRouteTakesItsBreakerAlong() {
+		runner.run(context -> {
+			SharedCircuitBreakerGatewayFilterFactory factory = context
+				.getBean(SharedCircuitBreakerGatewayFilterFactory.class);
+			SharedCircuitBreakers breakers = context.getBean(SharedCircuitBreakers.class);
+			SharedCircuitBreakerGatewayFilterFactory.Config before = new SharedCircuitBreakerGatewayFilterFactory.Config();
+			before.setName("orders");
+			before.setRouteId("orders-route");
+			factory.apply(before);
+			SharedCircuitBreaker first = breakers.get("orders");
+			factory.apply(before);
+			assertThat(breakers.get("orders")).as("unchanged: the same breaker, its state kept").isSameAs(first);
+			SharedCircuitBreakerGatewayFilterFactory.Config after = new SharedCircuitBreakerGatewayFilterFactory.Config();
+			after.setName("orders");
+			after.setRouteId("orders-route");
+			after.setMinimumCalls(42);
+			factory.apply(after);
+			assertThat(breakers.get("orders").settings().minimumCalls()).isEqualTo(42);
+			breakers.retain(java.util.Set.of("another-route"));
+			assertThat(breakers.get("orders")).isNull();
+			assertThat(breakers.all()).isEmpty();
 		});
 	}
 

@@ -2,7 +2,9 @@ package io.tollgate.policy.circuitbreaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -10,8 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import io.tollgate.policy.redis.RedisKit;
 import io.tollgate.testsupport.redis.RedisExtension;
 
 /**
@@ -50,8 +52,8 @@ class SharedCircuitBreakersTest {
 	@Test
 	void whenOneReplicaSeesFailures_thenTheOtherTreatsTheBreakerAsOpenWithinOneSecond() throws Exception {
 		BreakerSettings s = settings(10, Duration.ofSeconds(30));
-		SharedCircuitBreaker onA = a.breakers.obtain(s);
-		SharedCircuitBreaker onB = b.breakers.obtain(s);
+		SharedCircuitBreaker onA = a.breakers.obtain("route", s);
+		SharedCircuitBreaker onB = b.breakers.obtain("route", s);
 		Thread.sleep(300); // let the listeners subscribe
 		for (int i = 0; i < 10; i++) {
 			Permit p = onA.acquire().block(T);
@@ -59,7 +61,7 @@ class SharedCircuitBreakersTest {
 			onA.complete(p, Outcome.FAILURE, 1_000_000).block(T);
 		}
 		long start = System.nanoTime();
-		BreakerScriptsTest.waitFor(() -> onB.sharedState() == BreakerState.OPEN);
+		waitFor(() -> onB.sharedState() == BreakerState.OPEN);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
 		Permit rejected = onB.acquire().block(T);
 		assertThat(rejected.granted()).isFalse();
@@ -72,8 +74,8 @@ class SharedCircuitBreakersTest {
 	@Test
 	void whenOnlyOneReplicaFails_thenOnlyItsLocalBreakerOpens() throws Exception {
 		BreakerSettings s = settings(5, Duration.ofSeconds(30));
-		SharedCircuitBreaker onA = a.breakers.obtain(s);
-		SharedCircuitBreaker onB = b.breakers.obtain(s);
+		SharedCircuitBreaker onA = a.breakers.obtain("route", s);
+		SharedCircuitBreaker onB = b.breakers.obtain("route", s);
 		for (int i = 0; i < 20; i++) {
 			Permit ok = onB.acquire().block(T);
 			onB.complete(ok, Outcome.SUCCESS, 1_000_000).block(T);
@@ -94,15 +96,15 @@ class SharedCircuitBreakersTest {
 	@Test
 	void whenRedisIsDown_thenLocalBreakersDecideAlone_andWhenItReturnsTheSharedStateResumes() throws Exception {
 		BreakerSettings s = settings(5, Duration.ofSeconds(30));
-		SharedCircuitBreaker onA = a.breakers.obtain(s);
-		SharedCircuitBreaker onB = b.breakers.obtain(s);
-		a.breakers.force("orders", "FORCED_OPEN").block(T);
-		BreakerScriptsTest.waitFor(() -> onB.sharedState() == BreakerState.FORCED_OPEN);
-		a.breakers.force("orders", "RESET").block(T);
-		BreakerScriptsTest.waitFor(() -> onB.sharedState() == BreakerState.CLOSED);
+		SharedCircuitBreaker onA = a.breakers.obtain("route", s);
+		SharedCircuitBreaker onB = b.breakers.obtain("route", s);
+		a.breakers.force("orders", BreakerOverride.FORCED_OPEN).block(T);
+		waitFor(() -> onB.sharedState() == BreakerState.FORCED_OPEN);
+		a.breakers.force("orders", BreakerOverride.RESET).block(T);
+		waitFor(() -> onB.sharedState() == BreakerState.CLOSED);
 		redis.stop();
 		try {
-			BreakerScriptsTest.waitFor(() -> !onA.isShared() && !onB.isShared());
+			waitFor(() -> !onA.isShared() && !onB.isShared());
 			for (int i = 0; i < 5; i++) {
 				Permit p = onA.acquire().block(T);
 				assertThat(p.granted()).isTrue();
@@ -114,59 +116,90 @@ class SharedCircuitBreakersTest {
 		finally {
 			redis.start();
 		}
-		BreakerScriptsTest.waitFor(() -> onA.isShared() && onB.isShared());
-		a.breakers.store().force("orders", "FORCED_OPEN").block(T);
-		BreakerScriptsTest.waitFor(() -> onB.sharedState() == BreakerState.FORCED_OPEN);
+		waitFor(() -> onA.isShared() && onB.isShared());
+		a.breakers.store().force("orders", BreakerOverride.FORCED_OPEN).block(T);
+		waitFor(() -> onB.sharedState() == BreakerState.FORCED_OPEN);
 	}
 
 	@Test
 	void whenRedisIsDownWhileAReplicaStarts_thenItServesOnItsLocalBreaker_andJoinsOnceRedisIsUp() throws Exception {
 		BreakerSettings s = settings(5, Duration.ofSeconds(30));
-		SharedCircuitBreaker onA = a.breakers.obtain(s);
+		SharedCircuitBreaker onA = a.breakers.obtain("route", s);
 		redis.stop();
 		Replica late;
 		try {
 			late = new Replica();
-			SharedCircuitBreaker onLate = late.breakers.obtain(s);
+			SharedCircuitBreaker onLate = late.breakers.obtain("route", s);
 			assertThat(onLate.acquire().block(T).granted()).isTrue();
 		}
 		finally {
 			redis.start();
 		}
 		try (Replica started = late) {
-			SharedCircuitBreaker onLate = started.breakers.obtain(s);
-			BreakerScriptsTest.waitFor(onA::isShared);
-			a.breakers.force("orders", "FORCED_OPEN").block(T);
-			BreakerScriptsTest.waitFor(() -> onLate.sharedState() == BreakerState.FORCED_OPEN);
+			SharedCircuitBreaker onLate = started.breakers.obtain("route", s);
+			waitFor(() -> onA.isShared() && onLate.isShared());
+			// A may not have noticed the short outage; its connection comes back within a
+			// second
+			forceWhenReachable(a, BreakerOverride.FORCED_OPEN);
+			waitFor(() -> onLate.sharedState() == BreakerState.FORCED_OPEN);
 			// and the announcement channel works for it too: a change reaches it well
 			// before the next poll
-			a.breakers.force("orders", "FORCED_CLOSED").block(T);
+			a.breakers.force("orders", BreakerOverride.FORCED_CLOSED).block(T);
 			long at = System.nanoTime();
-			BreakerScriptsTest.waitFor(() -> onLate.sharedState() == BreakerState.FORCED_CLOSED);
+			waitFor(() -> onLate.sharedState() == BreakerState.FORCED_CLOSED);
 			assertThat(Duration.ofNanos(System.nanoTime() - at)).isLessThan(Duration.ofMillis(400));
 		}
 	}
 
+	static void forceWhenReachable(Replica replica, BreakerOverride override) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (true) {
+			try {
+				replica.breakers.force("orders", override).block(T);
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Thread.sleep(50);
+			}
+		}
+	}
+
+	static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("condition not met within 5s");
+			}
+			Thread.sleep(10);
+		}
+	}
+
+	/**
+	 * One gateway replica's breaker registry on the real Redis layer, with the shipped
+	 * defaults.
+	 */
 	final class Replica implements AutoCloseable {
 
-		final LettuceConnectionFactory factory = RedisFixtures.connect(redis);
+		final RedisKit kit;
 
 		final SharedCircuitBreakers breakers;
 
 		Replica() {
 			CircuitBreakerProperties.Sync sync = new CircuitBreakerProperties.Sync();
-			sync.setPollInterval(Duration.ofMillis(500));
-			BreakerStore store = new BreakerStore(RedisFixtures.template(factory), sync.getChannel(),
-					Duration.ofMillis(300));
-			breakers = new SharedCircuitBreakers(store, factory, sync, created -> {
-			});
-			breakers.start();
+			this.kit = RedisKit.on(redis).start(RedisBreakerStoreTest.scriptList(), List.of());
+			BreakerStore store = new RedisBreakerStore(this.kit.calls("circuitbreaker"), this.kit.channels,
+					sync.getChannel(), RedisBreakerStoreTest.scripts());
+			this.breakers = new SharedCircuitBreakers(store, sync, new BreakerMetrics(null), Clock.systemUTC());
+			this.breakers.start();
 		}
 
 		@Override
 		public void close() {
-			breakers.stop();
-			factory.destroy();
+			this.breakers.stop();
+			this.kit.close();
 		}
 
 	}

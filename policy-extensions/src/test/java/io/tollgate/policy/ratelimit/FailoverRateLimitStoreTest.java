@@ -3,10 +3,8 @@ package io.tollgate.policy.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tollgate.testsupport.net.TcpProxy;
-import io.tollgate.testsupport.redis.RedisExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,140 +13,116 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import io.tollgate.policy.redis.LuaScript;
+import io.tollgate.policy.redis.RedisKit;
+import io.tollgate.policy.redis.StoreBreaker;
+import io.tollgate.testsupport.net.TcpProxy;
+import io.tollgate.testsupport.redis.RedisExtension;
+
 /**
- * Timeout, breaker and fallback modes around a real Redis made slow or unreachable
- * through a TCP proxy.
+ * The limiter's choice between Redis and its fallbacks, with the Redis layer's shipped
+ * defaults, around a real Redis made slow or unreachable through a TCP proxy.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class FailoverRateLimitStoreTest {
 
 	@RegisterExtension
 	static final RedisExtension redis = RedisExtension.standalone();
 
+	static final Duration T = Duration.ofSeconds(10);
+
 	TcpProxy proxy;
 
-	RedisFixture r;
-
-	SimpleMeterRegistry registry;
-
-	StoreBreaker breaker;
+	RedisKit kit;
 
 	FailoverRateLimitStore store;
 
 	@BeforeEach
 	void setUp() {
 		redis.flushAll();
-		proxy = TcpProxy.to(redis.port());
-		r = new RedisFixture(proxy.host(), proxy.port());
-		registry = new SimpleMeterRegistry();
-		breaker = new StoreBreaker(3, Duration.ofMillis(300));
-		store = new FailoverRateLimitStore(new RedisRateLimitStore(r.template), new LocalRateLimitStore(() -> 1, 100),
-				breaker, Duration.ofMillis(50), new RateLimitMetrics(registry));
+		this.proxy = TcpProxy.to(redis.port());
+		this.kit = RedisKit.on(this.proxy.host(), this.proxy.port());
+		RedisRateLimitStore shared = new RedisRateLimitStore(this.kit.calls("ratelimit"), LuaScript.load("ratelimit"));
+		this.store = new FailoverRateLimitStore(shared, new LocalRateLimitStore(() -> 1, 100), this.kit.breaker);
+		this.kit.start(List.of(), List.of(shared));
 	}
 
 	@AfterEach
 	void tearDown() {
-		r.close();
-		proxy.close();
+		this.kit.close();
+		this.proxy.close();
 	}
 
 	static RateLimitPolicy policy(OnStoreFailure mode) {
 		return new RateLimitPolicy("b", Algorithm.GCRA, LimitParser.parse("100/1m"), 1, mode);
 	}
 
-	long timed(Runnable call) {
+	RateLimitDecision consume(OnStoreFailure mode) {
+		return this.store.consume(policy(mode), "alice").block(T);
+	}
+
+	@Test
+	void whenRedisAnswers_thenDecisionsAreShared() {
+		assertThat(consume(OnStoreFailure.LOCAL).source()).isEqualTo(RateLimitDecision.Source.SHARED);
+		assertThat(consume(OnStoreFailure.LOCAL).remaining(0)).isEqualTo(98);
+	}
+
+	@Test
+	void whenRedisIsSlowerThanTheTimeout_thenThatRequestIsDecidedByTheFallbackWithinTheTimeout() {
+		consume(OnStoreFailure.LOCAL);
+		this.proxy.setDelay(Duration.ofMillis(400));
 		long start = System.nanoTime();
-		call.run();
-		return (System.nanoTime() - start) / 1_000_000;
+		RateLimitDecision d = consume(OnStoreFailure.LOCAL);
+		long took = (System.nanoTime() - start) / 1_000_000;
+		assertThat(d.source()).isEqualTo(RateLimitDecision.Source.LOCAL);
+		assertThat(d.allowed()).isTrue();
+		assertThat(took).isBetween(450L, 900L);
+		assertThat(this.kit.breaker.state()).as("one slow call is not an outage").isEqualTo(StoreBreaker.State.CLOSED);
 	}
 
 	@Test
-	void whenTheStoreWasNeverReached_thenABreakerAwaitingFirstSuccessKeepsRequestsOffIt() {
-		StoreBreaker awaiting = StoreBreaker.awaitingFirstSuccess(3, Duration.ofMillis(300));
-		proxy.blackhole(true);
-		FailoverRateLimitStore cold = new FailoverRateLimitStore(new RedisRateLimitStore(r.template),
-				new LocalRateLimitStore(() -> 1, 100), awaiting, Duration.ofMillis(50), new RateLimitMetrics(registry));
-		long took = timed(() -> assertThat(cold.consume(policy(OnStoreFailure.LOCAL), "alice").block().source())
-			.isEqualTo(RateLimitDecision.Source.LOCAL));
-		assertThat(took).isLessThan(100);
-		proxy.blackhole(false);
-		cold.succeeded();
-		assertThat(awaiting.state()).isEqualTo(StoreBreaker.State.CLOSED);
-		assertThat(cold.consume(policy(OnStoreFailure.LOCAL), "alice").block().source())
-			.isEqualTo(RateLimitDecision.Source.SHARED);
-	}
-
-	@Test
-	void whenRedisAnswers_thenDecisionsAreSharedAndLatencyIsRecorded() {
-		RateLimitDecision d = store.consume(policy(OnStoreFailure.LOCAL), "alice").block();
-		assertThat(d.source()).isEqualTo(RateLimitDecision.Source.SHARED);
-		assertThat(registry.timer(RateLimitMetrics.STORE_LATENCY).count()).isEqualTo(1);
-	}
-
-	@Test
-	void whenRedisIsSlowerThanTheTimeout_thenTheFallbackDecidesWithinTheTimeout() {
-		store.consume(policy(OnStoreFailure.LOCAL), "warm").block();
-		proxy.setDelay(Duration.ofMillis(400));
-		long[] took = new long[1];
-		RateLimitDecision[] d = new RateLimitDecision[1];
-		took[0] = timed(() -> d[0] = store.consume(policy(OnStoreFailure.LOCAL), "alice").block());
-		assertThat(d[0].source()).isEqualTo(RateLimitDecision.Source.LOCAL);
-		assertThat(d[0].allowed()).isTrue();
-		assertThat(took[0]).isLessThan(200);
-		assertThat(registry.counter(RateLimitMetrics.STORE_ERRORS).count()).isEqualTo(1);
-	}
-
-	@Test
-	void whenFailuresRepeat_thenTheBreakerSkipsRedisUntilAProbeSucceeds() throws Exception {
-		store.consume(policy(OnStoreFailure.LOCAL), "warm").block();
-		proxy.blackhole(true);
+	void whenRedisIsBlackholed_thenAfterThreeTimeoutsTheFallbackDecidesAtOnce_untilTheProbeBringsRedisBack()
+			throws Exception {
+		consume(OnStoreFailure.LOCAL);
+		this.proxy.blackhole(true);
 		for (int i = 0; i < 3; i++) {
-			store.consume(policy(OnStoreFailure.LOCAL), "alice").block();
+			assertThat(consume(OnStoreFailure.LOCAL).source()).isEqualTo(RateLimitDecision.Source.LOCAL);
 		}
-		assertThat(breaker.state()).isEqualTo(StoreBreaker.State.OPEN);
-		long took = timed(() -> {
-			for (int i = 0; i < 200; i++) {
-				assertThat(store.consume(policy(OnStoreFailure.LOCAL), "alice").block().source())
-					.isEqualTo(RateLimitDecision.Source.LOCAL);
-			}
-		});
-		assertThat(took).as("an open breaker adds nothing per request").isLessThan(200);
-		assertThat(registry.counter(RateLimitMetrics.STORE_ERRORS).count()).isEqualTo(3);
-		proxy.blackhole(false);
-		proxy.dropConnections();
+		assertThat(this.kit.breaker.state()).isEqualTo(StoreBreaker.State.OPEN);
+		long start = System.nanoTime();
+		for (int i = 0; i < 200; i++) {
+			assertThat(consume(OnStoreFailure.LOCAL).source()).isEqualTo(RateLimitDecision.Source.LOCAL);
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("an open breaker adds nothing per request")
+			.isLessThan(Duration.ofMillis(200));
+		this.proxy.blackhole(false);
+		this.proxy.dropConnections();
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		RateLimitDecision d;
-		do {
+		while (consume(OnStoreFailure.LOCAL).source() != RateLimitDecision.Source.SHARED) {
+			assertThat(System.nanoTime()).isLessThan(deadline);
 			Thread.sleep(50);
-			d = store.consume(policy(OnStoreFailure.LOCAL), "alice").block();
 		}
-		while (d.source() != RateLimitDecision.Source.SHARED && System.nanoTime() < deadline);
-		assertThat(d.source()).isEqualTo(RateLimitDecision.Source.SHARED);
-		assertThat(breaker.state()).isEqualTo(StoreBreaker.State.CLOSED);
 	}
 
 	@Test
-	@ExtendWith(OutputCaptureExtension.class)
 	void whenAnOutageLasts_thenItAndEachFallbackChoiceAreLoggedOncePerOutage(CapturedOutput output) throws Exception {
-		store.consume(policy(OnStoreFailure.LOCAL), "warm").block();
+		consume(OnStoreFailure.LOCAL);
 		for (int outage = 1; outage <= 2; outage++) {
-			proxy.blackhole(true);
+			redis.stop();
 			for (int i = 0; i < 20; i++) {
-				store.consume(policy(OnStoreFailure.LOCAL), "alice").block();
-				store.consume(policy(OnStoreFailure.DENY), "alice").block();
+				consume(OnStoreFailure.LOCAL);
+				consume(OnStoreFailure.DENY);
 			}
-			proxy.blackhole(false);
-			proxy.dropConnections();
+			redis.start();
 			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-			while (store.consume(policy(OnStoreFailure.LOCAL), "alice")
-				.block()
-				.source() != RateLimitDecision.Source.SHARED) {
+			while (consume(OnStoreFailure.LOCAL).source() != RateLimitDecision.Source.SHARED) {
 				assertThat(System.nanoTime()).isLessThan(deadline);
 				Thread.sleep(50);
 			}
-			assertThat(count(output, "Rate-limit store (Redis) unreachable")).isEqualTo(outage);
+			assertThat(count(output, "Redis unreachable")).isEqualTo(outage);
 			assertThat(count(output, "on-store-failure=local enforce")).isEqualTo(outage);
 			assertThat(count(output, "on-store-failure=deny answer 503")).isEqualTo(outage);
-			assertThat(count(output, "Rate-limit store (Redis) reachable again")).isEqualTo(outage);
+			assertThat(count(output, "Redis reachable again")).isEqualTo(outage);
 		}
 	}
 
@@ -157,14 +131,21 @@ class FailoverRateLimitStoreTest {
 	}
 
 	@Test
-	void whenRedisIsDown_thenAllowAdmitsUncountedAndDenyRefuses() {
-		store.consume(policy(OnStoreFailure.LOCAL), "warm").block();
-		proxy.blackhole(true);
-		assertThat(store.consume(policy(OnStoreFailure.ALLOW), "alice").block().source())
-			.isEqualTo(RateLimitDecision.Source.ALLOWED_UNCOUNTED);
-		RateLimitDecision denied = store.consume(policy(OnStoreFailure.DENY), "alice").block();
-		assertThat(denied.source()).isEqualTo(RateLimitDecision.Source.UNAVAILABLE);
-		assertThat(denied.allowed()).isFalse();
+	void whenRedisIsDown_thenAllowAdmitsUncountedAndDenyRefuses() throws Exception {
+		consume(OnStoreFailure.LOCAL);
+		redis.stop();
+		try {
+			for (int i = 0; i < 3; i++) {
+				consume(OnStoreFailure.LOCAL);
+			}
+			assertThat(consume(OnStoreFailure.ALLOW).source()).isEqualTo(RateLimitDecision.Source.ALLOWED_UNCOUNTED);
+			RateLimitDecision denied = consume(OnStoreFailure.DENY);
+			assertThat(denied.source()).isEqualTo(RateLimitDecision.Source.UNAVAILABLE);
+			assertThat(denied.allowed()).isFalse();
+		}
+		finally {
+			redis.start();
+		}
 	}
 
 }

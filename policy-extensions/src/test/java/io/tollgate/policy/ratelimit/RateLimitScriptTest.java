@@ -11,6 +11,8 @@ import java.util.List;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
+import io.tollgate.policy.redis.LuaScript;
+import io.tollgate.policy.redis.RedisKit;
 import io.tollgate.testsupport.redis.RedisExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,15 +21,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.springframework.core.io.ClassPathResource;
 
-/** ratelimit.lua and ratelimit-heartbeat.lua against a real redis-server. */
+/** ratelimit.lua against a real redis-server. */
 class RateLimitScriptTest {
 
 	@RegisterExtension
 	static final RedisExtension redis = RedisExtension.standalone();
 
 	static RedisFixture r;
+
+	static RedisKit kit;
 
 	static RedisRateLimitStore store;
 
@@ -36,12 +39,14 @@ class RateLimitScriptTest {
 	@BeforeAll
 	static void connect() throws Exception {
 		r = RedisFixture.of(redis);
-		store = new RedisRateLimitStore(r.template);
-		script = new ClassPathResource(RedisRateLimitStore.SCRIPT_LOCATION).getContentAsString(StandardCharsets.UTF_8);
+		kit = RedisKit.on(redis).start();
+		store = new RedisRateLimitStore(kit.calls("ratelimit"), LuaScript.load("ratelimit"));
+		script = LuaScript.load("ratelimit").script().getScriptAsString();
 	}
 
 	@AfterAll
 	static void close() {
+		kit.close();
 		r.close();
 	}
 
@@ -276,22 +281,6 @@ class RateLimitScriptTest {
 				"tollgate:rl:{orders-api:principal:alice}:gcra:2000-per-1m");
 		assertThat(SlotHash.getSlot("tollgate:rl:{orders-api:principal:alice}:gcra:100-per-1s"))
 			.isEqualTo(SlotHash.getSlot("tollgate:rl:{orders-api:principal:alice}:gcra:2000-per-1m"));
-	}
-
-	@Test
-	void whenReplicasBeat_thenTheHeartbeatCountsOnlyLiveOnes() throws Exception {
-		String hb = new ClassPathResource("META-INF/tollgate/lua/ratelimit-heartbeat.lua")
-			.getContentAsString(StandardCharsets.UTF_8);
-		String[] key = { ReplicaHeartbeat.KEY };
-		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "1000")).isEqualTo(1);
-		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r2", "1000")).isEqualTo(2);
-		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "1000")).isEqualTo(2);
-		assertThat(r.cmd.pttl(ReplicaHeartbeat.KEY)).isBetween(1L, 1000L);
-		Thread.sleep(600);
-		r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "1000");
-		Thread.sleep(600);
-		// r2 was last seen 1.2 s ago
-		assertThat((Long) r.cmd.eval(hb, ScriptOutputType.INTEGER, key, "r1", "1000")).isEqualTo(1);
 	}
 
 }

@@ -4,14 +4,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.tollgate.testsupport.redis.RedisExtension;
 
-/**
- * Same scripts on a 3-master Redis Cluster: one hash tag per breaker keeps each script on
- * one slot.
- */
-class BreakerScriptsClusterTest extends BreakerScriptsTest {
+class RedisBreakerStoreStandaloneTest extends RedisBreakerStoreTest {
 
 	@RegisterExtension
-	static final RedisExtension redis = RedisExtension.cluster();
+	static final RedisExtension redis = RedisExtension.standalone();
 
 	@Override
 	RedisExtension redis() {

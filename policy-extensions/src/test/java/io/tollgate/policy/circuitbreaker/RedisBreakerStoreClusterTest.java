@@ -4,10 +4,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.tollgate.testsupport.redis.RedisExtension;
 
-class BreakerScriptsStandaloneTest extends BreakerScriptsTest {
+class RedisBreakerStoreClusterTest extends RedisBreakerStoreTest {
 
 	@RegisterExtension
-	static final RedisExtension redis = RedisExtension.standalone();
+	static final RedisExtension redis = RedisExtension.cluster();
 
 	@Override
 	RedisExtension redis() {
