@@ -51,7 +51,7 @@ class BreakerPropagationBench {
 			List<Double> lastFailureToOthers = new ArrayList<>();
 			for (int trial = 0; trial < TRIALS; trial++) {
 				a.context.getBean(io.tollgate.policy.circuitbreaker.SharedCircuitBreakers.class)
-					.force("bench", "RESET")
+					.force("bench", io.tollgate.policy.circuitbreaker.BreakerOverride.RESET)
 					.block(Duration.ofSeconds(5));
 				waitFor(Duration.ofSeconds(2),
 						() -> gateways.replicas.stream()

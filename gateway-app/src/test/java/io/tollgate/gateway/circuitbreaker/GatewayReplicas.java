@@ -60,8 +60,6 @@ final class GatewayReplicas implements AutoCloseable {
 		p.put("management.server.port", "0");
 		p.put("management.endpoints.web.exposure.include", "health,circuitbreakers");
 		p.put("management.endpoint.health.show-details", "always");
-		p.put("spring.data.redis.timeout", "1s");
-		p.put("tollgate.circuit-breaker-sync.redis-timeout", "300ms");
 		p.put("logging.level.io.tollgate", "INFO");
 		return p;
 	}

@@ -39,10 +39,10 @@ class ClusterRateLimitConfigTest {
 	@Test
 	void whenGlobalSettingsAreInvalid_thenStartupFails() {
 		assertThatThrownBy(() -> LimitedRoute
-			.addAll(GatewayInstance.builder().redis(redis).property("tollgate.ratelimit.backoff", "10s"),
+			.addAll(GatewayInstance.builder().redis(redis).property("tollgate.redis.timeout", "0s"),
 					"http://127.0.0.1:9", List.of(LimitedRoute.of("ok", "5/1s", "ip")))
 			.start()
-			.close()).hasStackTraceContaining("tollgate.ratelimit.backoff must be between 0 and 1s");
+			.close()).hasStackTraceContaining("tollgate.redis.timeout must be a positive duration");
 	}
 
 }

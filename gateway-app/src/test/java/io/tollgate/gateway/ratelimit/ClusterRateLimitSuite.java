@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tollgate.gateway.support.GatewayInstance;
 import io.tollgate.policy.ratelimit.RateLimitMetrics;
-import io.tollgate.policy.ratelimit.StoreBreaker;
+import io.tollgate.policy.redis.StoreBreaker;
 import io.tollgate.testsupport.jwt.TestIdentityProvider;
 import io.tollgate.testsupport.redis.RedisExtension;
 import io.tollgate.testsupport.upstream.TestUpstream;
@@ -70,11 +70,8 @@ abstract class ClusterRateLimitSuite {
 			GatewayInstance.Builder b = GatewayInstance.builder()
 				.redis(redis())
 				.jwt(idp())
-				// exactness is about the shared store: give it room on a busy 2-core
-				// machine
-				.property("tollgate.ratelimit.timeout", "2s")
 				.property("tollgate.trusted-proxies", TRUSTED_PROXY + "/32")
-				.property("tollgate.ratelimit.replica-id", "replica-" + i);
+				.property("tollgate.replica.id", "replica-" + i);
 			gateways.add(LimitedRoute.addAll(b, upstream().uri().toString(), routes()).start());
 		}
 		awaitShared(gateways);

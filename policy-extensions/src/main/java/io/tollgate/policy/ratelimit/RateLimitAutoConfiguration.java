@@ -49,7 +49,7 @@ public class RateLimitAutoConfiguration {
 
 	@Bean
 	RedisRateLimitStore redisRateLimitStore(RedisExecutor executor, @Qualifier("rateLimitScript") LuaScript script) {
-		return new RedisRateLimitStore(executor.calls("ratelimit"), script);
+		return new RedisRateLimitStore(executor.requestCalls("ratelimit"), script);
 	}
 
 	@Bean

@@ -29,10 +29,13 @@ public final class RedisCalls {
 
 	private final Meters meters;
 
-	RedisCalls(RedisExecutor executor, String feature, @Nullable MeterRegistry registry) {
+	private final boolean requestPath;
+
+	RedisCalls(RedisExecutor executor, String feature, @Nullable MeterRegistry registry, boolean requestPath) {
 		this.executor = executor;
 		this.feature = feature;
 		this.meters = new Meters(registry, feature);
+		this.requestPath = requestPath;
 	}
 
 	public String feature() {
@@ -51,12 +54,12 @@ public final class RedisCalls {
 	/** Runs a script ({@code EVALSHA}, falling back to {@code EVAL}); emits its reply. */
 	public Mono<ScriptReply> script(LuaScript script, List<String> keys, List<String> args) {
 		return this.executor.run(redis -> redis.execute(script.script(), keys, args).next().map(ScriptReply::of),
-				this.meters);
+				this.meters, this.requestPath);
 	}
 
 	/** Runs one command (or a short chain ending in one {@link Mono}) on the template. */
 	public <T> Mono<T> call(Function<ReactiveStringRedisTemplate, Publisher<T>> operation) {
-		return this.executor.run(operation, this.meters);
+		return this.executor.run(operation, this.meters, this.requestPath);
 	}
 
 	/** Pre-registered timers: no meter lookup per call. */

@@ -37,11 +37,19 @@ public final class RedisExecutor {
 	}
 
 	/**
-	 * The calls of one feature ({@code ratelimit}, {@code circuitbreaker}, ...): its name
-	 * tags its meters.
+	 * The background calls of one feature ({@code circuitbreaker}, {@code replica}, ...):
+	 * its name tags its meters; each call is bounded by {@code tollgate.redis.timeout}.
 	 */
 	public RedisCalls calls(String feature) {
-		return new RedisCalls(this, feature, this.registry);
+		return new RedisCalls(this, feature, this.registry, false);
+	}
+
+	/**
+	 * The calls a feature makes on a request's path (one rate-limit decision): they wait
+	 * for Redis while it is believed up, bounded by the client's command timeout.
+	 */
+	public RedisCalls requestCalls(String feature) {
+		return new RedisCalls(this, feature, this.registry, true);
 	}
 
 	public StoreBreaker breaker() {
@@ -83,25 +91,38 @@ public final class RedisExecutor {
 	}
 
 	/**
-	 * Runs one call of a feature: refused while the breaker is not closed, bounded,
-	 * observed.
+	 * Runs one call of a feature: refused while the breaker is not closed, observed, and
+	 * fed to the breaker.
+	 * <ul>
+	 * <li>A call on a request's path waits for its reply as long as Redis is believed up
+	 * (bounded by the client's command timeout, {@code spring.data.redis.timeout}): a
+	 * pause of this process (GC, a busy CPU) must not turn into a decision made without
+	 * Redis.</li>
+	 * <li>A background call is bounded by {@code tollgate.redis.timeout}; running late
+	 * says nothing the probe does not say better, so only its errors count against
+	 * Redis.</li>
+	 * </ul>
 	 */
-	<T> Mono<T> run(Function<ReactiveStringRedisTemplate, Publisher<T>> operation, RedisCalls.Meters meters) {
+	<T> Mono<T> run(Function<ReactiveStringRedisTemplate, Publisher<T>> operation, RedisCalls.Meters meters,
+			boolean requestPath) {
 		if (!this.breaker.isClosed()) {
 			return Mono.error(new StoreUnavailableException(this.breaker));
 		}
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
-			return Mono.from(operation.apply(this.redis))
-				.timeout(this.timeout, timedOut("Redis call", this.timeout))
-				.doOnSuccess(value -> {
-					meters.success(System.nanoTime() - start);
-					this.breaker.onSuccess();
-				})
-				.doOnError(error -> {
-					meters.failure(error, System.nanoTime() - start);
+			Mono<T> call = Mono.from(operation.apply(this.redis));
+			if (!requestPath) {
+				call = call.timeout(this.timeout, timedOut("Redis call", this.timeout));
+			}
+			return call.doOnSuccess(value -> {
+				meters.success(System.nanoTime() - start);
+				this.breaker.onSuccess();
+			}).doOnError(error -> {
+				meters.failure(error, System.nanoTime() - start);
+				if (requestPath || !(error instanceof TimeoutException)) {
 					this.breaker.onFailure(error);
-				});
+				}
+			});
 		});
 	}
 

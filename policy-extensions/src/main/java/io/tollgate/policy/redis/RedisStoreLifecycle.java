@@ -130,16 +130,7 @@ public final class RedisStoreLifecycle implements SmartLifecycle {
 			boolean wasClosed = breaker.isClosed();
 			return ping.flatMap(reply -> (wasClosed ? Mono.<Void>empty() : loadScripts()).thenReturn(reply))
 				.doOnNext(reply -> breaker.probeSucceeded())
-				.doOnError(error -> {
-					if (wasClosed) {
-						// one slow PING is not an outage: it counts like any other failed
-						// call
-						breaker.onFailure(error);
-					}
-					else {
-						breaker.probeFailed(error);
-					}
-				});
+				.doOnError(breaker::probeFailed);
 		}).subscribeOn(this.scheduler != null ? this.scheduler : Schedulers.boundedElastic());
 	}
 

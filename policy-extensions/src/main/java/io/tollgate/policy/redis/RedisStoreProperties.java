@@ -13,15 +13,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class RedisStoreProperties {
 
 	/**
-	 * Longest wait for one Tollgate Redis call (rate-limit decision, breaker sync,
-	 * heartbeat, management stores, health probe). A call that takes longer counts as a
-	 * failure and the caller uses its fallback.
+	 * Longest wait for the background PING and for Tollgate's background calls (breaker
+	 * sync, heartbeat, management stores). A decision on a request's path waits for Redis
+	 * as long as Redis counts as up, bounded by Spring's
+	 * {@code spring.data.redis.timeout}.
 	 */
 	private Duration timeout = Duration.ofMillis(500);
 
 	/**
-	 * Consecutive failed calls after which Redis counts as down and policies use their
-	 * fallbacks.
+	 * Failed calls in a row, or probes in a row that did not answer within the timeout,
+	 * after which Redis counts as down and policies use their fallbacks.
 	 */
 	private int failureThreshold = 3;
 

@@ -53,6 +53,12 @@ public final class StoreBreaker {
 
 	private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
+	/**
+	 * Failed probes in a row; answered calls in between do not reset it (a slow Redis
+	 * still answers).
+	 */
+	private final AtomicInteger failedProbes = new AtomicInteger();
+
 	private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
 
 	@Nullable
@@ -111,22 +117,29 @@ public final class StoreBreaker {
 		}
 	}
 
-	/** The probe reached Redis: the store is used again. */
+	/** The probe reached Redis in time: the store is used again. */
 	public void probeSucceeded() {
 		this.consecutiveFailures.set(0);
+		this.failedProbes.set(0);
 		State current = this.state.get();
 		if (current != State.CLOSED && transition(current, State.CLOSED)) {
 			this.outage.succeeded();
 		}
 	}
 
-	/** The probe could not reach Redis: that alone is sustained failure. */
+	/**
+	 * The probe did not reach Redis in time. Before the first contact that is an outage
+	 * at once; afterwards {@code failure-threshold} probes in a row are (one late probe
+	 * may be a pause of this process, several in a row are not).
+	 */
 	public void probeFailed(Throwable cause) {
 		if (this.closing) {
 			return;
 		}
 		this.lastError = OutageLog.describe(cause);
-		open(cause);
+		if (this.failedProbes.incrementAndGet() >= this.failureThreshold || this.state.get() == State.CONNECTING) {
+			open(cause);
+		}
 	}
 
 	/**

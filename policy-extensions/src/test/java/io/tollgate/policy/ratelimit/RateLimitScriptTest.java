@@ -40,7 +40,7 @@ class RateLimitScriptTest {
 	static void connect() throws Exception {
 		r = RedisFixture.of(redis);
 		kit = RedisKit.on(redis).start();
-		store = new RedisRateLimitStore(kit.calls("ratelimit"), LuaScript.load("ratelimit"));
+		store = new RedisRateLimitStore(kit.executor.requestCalls("ratelimit"), LuaScript.load("ratelimit"));
 		script = LuaScript.load("ratelimit").script().getScriptAsString();
 	}
 

@@ -57,6 +57,26 @@ class StoreBreakerTest {
 	}
 
 	@Test
+	void whenProbesFailInARow_thenTheBreakerOpens_evenWhileSlowCallsStillAnswer() {
+		StoreBreaker breaker = new StoreBreaker(3);
+		breaker.probeSucceeded();
+		breaker.probeFailed(SLOW);
+		breaker.onSuccess();
+		breaker.probeFailed(SLOW);
+		breaker.onSuccess();
+		assertThat(breaker.state()).as("two late probes may be pauses of this process").isEqualTo(State.CLOSED);
+		breaker.probeFailed(SLOW);
+		assertThat(breaker.state()).isEqualTo(State.OPEN);
+	}
+
+	@Test
+	void whenTheFirstContactFails_thenTheBreakerOpensAtOnce() {
+		StoreBreaker breaker = new StoreBreaker(3);
+		breaker.probeFailed(SLOW);
+		assertThat(breaker.state()).isEqualTo(State.OPEN);
+	}
+
+	@Test
 	void whenOpen_thenOnlyAProbeClosesIt() {
 		StoreBreaker breaker = new StoreBreaker(1);
 		breaker.probeSucceeded();
