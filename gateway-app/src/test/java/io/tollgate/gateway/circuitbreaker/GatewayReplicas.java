@@ -16,7 +16,6 @@ import java.util.function.BooleanSupplier;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -171,7 +170,8 @@ final class GatewayReplicas implements AutoCloseable {
 	 * The fallback target used by routes with
 	 * {@code fallback-uri: forward:/fallback/...}.
 	 */
-	@Configuration(proxyBeanMethods = false)
+	// registered by boot() only: as a @Configuration component scanning would add it to
+	// every test gateway
 	static class FallbackEndpoint {
 
 		@Bean
