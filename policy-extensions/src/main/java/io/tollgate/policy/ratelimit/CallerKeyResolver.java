@@ -1,6 +1,5 @@
 package io.tollgate.policy.ratelimit;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.net.InetAddress;
@@ -137,7 +136,15 @@ public interface CallerKeyResolver {
 			}
 		}
 		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+			// the UTF-16 code units themselves: an encoder would map every lone surrogate
+			// to '?',
+			// and two different identities must never share a key
+			byte[] units = new byte[value.length() * 2];
+			for (int i = 0; i < value.length(); i++) {
+				units[2 * i] = (byte) (value.charAt(i) >> 8);
+				units[2 * i + 1] = (byte) value.charAt(i);
+			}
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(units);
 			return "#" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
 		}
 		catch (NoSuchAlgorithmException ex) {
