@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,6 +17,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
+import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
@@ -112,6 +114,12 @@ public class TollgateJwtAutoConfiguration {
 					aud -> aud != null && aud.stream().anyMatch(accepted::contains)));
 		}
 		return new DelegatingOAuth2TokenValidator<>(validators);
+	}
+
+	@Bean
+	JwtRequiredCheck tollgateJwtRequiredCheck(ObjectProvider<ReactiveJwtDecoder> decoder,
+			ObjectProvider<GatewayProperties> gateway) {
+		return new JwtRequiredCheck(decoder, gateway);
 	}
 
 	@Bean

@@ -179,4 +179,22 @@ class JwtProcessorHardeningTest {
 		assertThat(keys.size()).as("RSA and EC signing keys only").isEqualTo(4);
 	}
 
+	@Test
+	void whenRefused_thenTheMessageIsGenericForKeysAndSignatures_andNamesTheClaimForClaims() throws Exception {
+		String forged = sign(rs256("rsa").build(), new RSASSASigner(rsa2));
+		StepVerifier.create(decoder().decode(forged))
+			.expectErrorSatisfies(
+					ex -> assertThat(ex).isInstanceOf(BadJwtException.class).hasMessage("Failed to validate the token"))
+			.verify(Duration.ofSeconds(5));
+		SignedJWT expired = new SignedJWT(rs256("rsa").build(),
+				new JWTClaimsSet.Builder().subject("alice")
+					.expirationTime(Date.from(Instant.now().minusSeconds(600)))
+					.build());
+		expired.sign(new RSASSASigner(rsa));
+		StepVerifier.create(decoder().decode(expired.serialize()))
+			.expectErrorSatisfies(
+					ex -> assertThat(ex).isInstanceOf(BadJwtException.class).hasMessageStartingWith("Jwt expired at"))
+			.verify(Duration.ofSeconds(5));
+	}
+
 }
