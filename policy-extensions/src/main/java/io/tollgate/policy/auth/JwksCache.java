@@ -171,8 +171,8 @@ public final class JwksCache {
 					continue;
 				}
 				try {
-					// converted once here so an unusable key is skipped, not failed on
-					// per token
+					// tried once here: an unusable key is skipped instead of failing
+					// every token that names it
 					if (jwk instanceof RSAKey rsa) {
 						rsa.toRSAPublicKey();
 					}
