@@ -5,22 +5,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.lang.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import io.tollgate.policy.redis.OutageLog;
@@ -33,11 +36,13 @@ import io.tollgate.policy.redis.OutageLog;
  * requests; concurrent misses share one fetch.</li>
  * <li>A failed fetch never drops the keys already known: they keep validating while the
  * JWKS endpoint is down.</li>
- * <li>Only signing keys count ({@code use} absent or {@code sig}); {@code enc} keys are
- * ignored.</li>
+ * <li>Only RSA and EC signing keys count ({@code use} absent or {@code sig}); {@code enc}
+ * keys and symmetric or OKP keys are ignored.</li>
  * </ul>
- * Spring Security's {@code ReactiveRemoteJWKSource} refetches on every unknown kid, and
- * Nimbus's rate-limited source blocks on I/O, hence this class.
+ * It is the key source of Spring Security's {@code NimbusReactiveJwtDecoder}
+ * ({@code withJwkSource}): it hands out the candidate keys for a token header, and Nimbus
+ * verifies. Spring Security's {@code ReactiveRemoteJWKSource} refetches on every unknown
+ * kid, and Nimbus's rate-limited source blocks on I/O, hence this class.
  */
 public final class JwksCache {
 
@@ -75,13 +80,18 @@ public final class JwksCache {
 	}
 
 	/**
-	 * The candidate verifiers for a token header: the key with that {@code kid}, or every
-	 * signing key of the algorithm's key type when the token names no kid. Empty when
-	 * none is known even after a permitted refresh.
+	 * The candidate keys for a token header: the signing key with its {@code kid}, or
+	 * every signing key of the algorithm's key type (and curve) when the token names no
+	 * kid. Empty when none is known even after a permitted refresh; never an error.
 	 */
-	public Mono<List<JWSVerifier>> verifiers(@Nullable String kid, JWSAlgorithm alg) {
+	public Flux<JWK> signingKeys(JWSHeader header) {
+		JWSAlgorithm alg = header.getAlgorithm();
+		if (!JWSAlgorithm.Family.RSA.contains(alg) && !JWSAlgorithm.Family.EC.contains(alg)) {
+			return Flux.empty(); // no such key is ever kept: nothing to fetch
+		}
+		JWKSelector selector = selector(header);
 		Keys current = keys.get();
-		List<JWSVerifier> found = current.find(kid, alg);
+		List<JWK> found = current.select(selector);
 		Instant now = clock.instant();
 		if (!found.isEmpty()) {
 			if (current.fetchedAt != null && now.isAfter(current.fetchedAt.plus(maxAge))) {
@@ -89,17 +99,29 @@ public final class JwksCache {
 				}, ex -> {
 				}); // background refresh; errors are logged by fetch()
 			}
-			return Mono.just(found);
+			return Flux.fromIterable(found);
 		}
 		Duration gap = current.fetchedAt == null ? retryInterval : refreshCooldown;
-		return refreshIfAllowed(now, gap).map(k -> k.find(kid, alg))
-			.defaultIfEmpty(List.of())
-			.onErrorResume(ex -> Mono.just(keys.get().find(kid, alg)));
+		return refreshIfAllowed(now, gap).map(k -> k.select(selector))
+			.onErrorResume(ex -> Mono.just(keys.get().select(selector)))
+			.flatMapIterable(list -> list);
+	}
+
+	/**
+	 * Nimbus' matcher for the header (kid, key type, use, alg), narrowed to the curve.
+	 */
+	private static JWKSelector selector(JWSHeader header) {
+		JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
+		Set<Curve> curves = Curve.forJWSAlgorithm(header.getAlgorithm());
+		if (curves != null) {
+			matcher = new JWKMatcher.Builder(matcher).curves(curves).build();
+		}
+		return new JWKSelector(matcher);
 	}
 
 	/** Number of keys known now (for health and tests). */
 	public int size() {
-		return keys.get().verifiers.size();
+		return keys.get().set.getKeys().size();
 	}
 
 	private Mono<Keys> refreshIfAllowed(Instant now, Duration gap) {
@@ -133,62 +155,46 @@ public final class JwksCache {
 		}).doOnNext(k -> {
 			keys.set(k);
 			outage.succeeded();
-			log.debug("Loaded {} signing keys from the JWKS endpoint", k.verifiers.size());
-		}).doOnError(ex -> outage.failed(ex, "keeping " + keys.get().verifiers.size() + " cached signing keys"));
+			log.debug("Loaded {} signing keys from the JWKS endpoint", k.set.getKeys().size());
+		}).doOnError(ex -> outage.failed(ex, "keeping " + keys.get().set.getKeys().size() + " cached signing keys"));
 	}
 
-	private record Keys(List<Entry> verifiers, @Nullable Instant fetchedAt) {
+	/** The usable signing keys of the last good JWKS document. */
+	private record Keys(JWKSet set, @Nullable Instant fetchedAt) {
 
-		static final Keys EMPTY = new Keys(List.of(), null);
+		static final Keys EMPTY = new Keys(new JWKSet(), null);
 
-		static Keys of(JWKSet set, Instant fetchedAt) {
-			List<Entry> all = new ArrayList<>();
-			for (JWK jwk : set.getKeys()) {
+		static Keys of(JWKSet document, Instant fetchedAt) {
+			List<JWK> usable = new ArrayList<>();
+			for (JWK jwk : document.getKeys()) {
 				if (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse())) {
 					continue;
 				}
 				try {
-					JWSVerifier verifier;
+					// tried once here: an unusable key is skipped instead of failing
+					// every token that names it
 					if (jwk instanceof RSAKey rsa) {
-						verifier = new RSASSAVerifier(rsa.toRSAPublicKey());
+						rsa.toRSAPublicKey();
 					}
 					else if (jwk instanceof ECKey ec) {
-						verifier = new ECDSAVerifier(ec.toECPublicKey());
+						ec.toECPublicKey();
 					}
 					else {
 						continue; // symmetric or OKP keys: never accepted from a JWKS
 					}
-					Entry e = new Entry(jwk.getKeyID(), jwk.getKeyType(),
-							jwk.getAlgorithm() == null ? null : jwk.getAlgorithm().getName(), verifier);
-					all.add(e);
+					usable.add(jwk.toPublicJWK());
 				}
-				catch (Exception ex) {
+				catch (JOSEException | RuntimeException ex) {
 					log.warn("Skipping unusable key '{}' in JWKS: {}", jwk.getKeyID(), ex.getMessage());
 				}
 			}
-			return new Keys(List.copyOf(all), fetchedAt);
+			return new Keys(new JWKSet(usable), fetchedAt);
 		}
 
-		List<JWSVerifier> find(@Nullable String kid, JWSAlgorithm alg) {
-			KeyType wanted = KeyType.forAlgorithm(alg);
-			List<JWSVerifier> out = new ArrayList<>(1);
-			for (Entry e : verifiers) {
-				if (kid != null && !kid.equals(e.kid)) {
-					continue;
-				}
-				if (!e.type.equals(wanted) || (e.alg != null && !e.alg.equals(alg.getName()))) {
-					continue;
-				}
-				if (!e.verifier.supportedJWSAlgorithms().contains(alg)) {
-					continue;
-				}
-				out.add(e.verifier);
-			}
-			return out;
+		List<JWK> select(JWKSelector selector) {
+			return selector.select(set);
 		}
-	}
 
-	private record Entry(@Nullable String kid, KeyType type, @Nullable String alg, JWSVerifier verifier) {
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,6 +17,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
+import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
@@ -26,6 +28,7 @@ import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.util.StringUtils;
@@ -47,7 +50,7 @@ public class TollgateJwtAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(ReactiveJwtDecoder.class)
 	@Conditional(KeySourceConfigured.class)
-	TollgateJwtDecoder tollgateJwtDecoder(OAuth2ResourceServerProperties resourceServer, JwtProperties properties,
+	ReactiveJwtDecoder tollgateJwtDecoder(OAuth2ResourceServerProperties resourceServer, JwtProperties properties,
 			Environment environment) {
 		OAuth2ResourceServerProperties.Jwt jwt = resourceServer.getJwt();
 		JwksFetcher fetcher = StringUtils.hasText(jwt.getJwkSetUri())
@@ -55,8 +58,26 @@ public class TollgateJwtAutoConfiguration {
 				: JwksFetcher.fromIssuer(jwt.getIssuerUri(), properties.getJwksTimeout());
 		JwksCache keys = new JwksCache(fetcher, properties.getJwksRefreshCooldown(), properties.getJwksRetryInterval(),
 				properties.getJwksMaxAge(), Clock.systemUTC());
-		return new TollgateJwtDecoder(keys, algorithms(environment), validator(jwt, properties), properties,
-				Clock.systemUTC());
+		return decoder(keys, algorithms(environment), validator(jwt, properties), properties, Clock.systemUTC());
+	}
+
+	/**
+	 * Spring Security's Nimbus decoder with keys from {@code keys} only, Tollgate's
+	 * processor hardening and claim validators, behind the pre-parse limits and the
+	 * validated-token cache.
+	 */
+	static ReactiveJwtDecoder decoder(JwksCache keys, Set<JWSAlgorithm> algorithms, OAuth2TokenValidator<Jwt> validator,
+			JwtProperties properties, Clock clock) {
+		NimbusReactiveJwtDecoder nimbus = NimbusReactiveJwtDecoder
+			.withJwkSource(jwt -> keys.signingKeys(jwt.getHeader()))
+			.jwtProcessorCustomizer(new JwtProcessorHardening(algorithms, properties.getAllowedTypes()))
+			.build();
+		nimbus.setJwtValidator(validator);
+		ReactiveJwtDecoder decoder = new PreParseLimitsJwtDecoder(nimbus, properties.getMaxTokenLength(),
+				properties.getMaxJsonDepth());
+		JwtProperties.Cache cache = properties.getCache();
+		return cache.isEnabled() ? new CachingJwtDecoder(decoder, cache.getMaxSize(), cache.getMaxTtl(), clock)
+				: decoder;
 	}
 
 	static Set<JWSAlgorithm> algorithms(Environment environment) {
@@ -93,6 +114,12 @@ public class TollgateJwtAutoConfiguration {
 					aud -> aud != null && aud.stream().anyMatch(accepted::contains)));
 		}
 		return new DelegatingOAuth2TokenValidator<>(validators);
+	}
+
+	@Bean
+	JwtRequiredCheck tollgateJwtRequiredCheck(ObjectProvider<ReactiveJwtDecoder> decoder,
+			ObjectProvider<GatewayProperties> gateway) {
+		return new JwtRequiredCheck(decoder, gateway);
 	}
 
 	@Bean

@@ -6,21 +6,25 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.netty.util.NetUtil;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.lang.Nullable;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
 /**
  * The proxies (CIDR blocks) whose {@code X-Forwarded-For} / {@code Forwarded} headers are
  * believed. Everything else about the client comes from the TCP peer, so a client cannot
- * change its address by sending a header.
+ * change its address by sending a header. Blocks are matched by Spring Security's
+ * {@link IpAddressMatcher}; addresses are only ever parsed as IP literals (Netty's
+ * {@link NetUtil}), never resolved, so no entry or header can cause a DNS lookup.
  */
 public final class TrustedProxies {
 
 	private static final TrustedProxies NONE = new TrustedProxies(List.of());
 
-	private final List<Cidr> blocks;
+	private final List<IpAddressMatcher> blocks;
 
-	private TrustedProxies(List<Cidr> blocks) {
+	private TrustedProxies(List<IpAddressMatcher> blocks) {
 		this.blocks = blocks;
 	}
 
@@ -36,10 +40,10 @@ public final class TrustedProxies {
 		if (cidrs == null || cidrs.isEmpty()) {
 			return NONE;
 		}
-		List<Cidr> parsed = new ArrayList<>();
+		List<IpAddressMatcher> parsed = new ArrayList<>();
 		for (String c : cidrs) {
 			if (c != null && !c.isBlank()) {
-				parsed.add(Cidr.parse(c.trim()));
+				parsed.add(block(c.trim()));
 			}
 		}
 		return new TrustedProxies(List.copyOf(parsed));
@@ -53,8 +57,11 @@ public final class TrustedProxies {
 		if (address == null) {
 			return false;
 		}
-		for (Cidr block : blocks) {
-			if (block.contains(address)) {
+		// a scope-free literal: IpAddressMatcher parses it again, and must not meet a
+		// zone id it would look up as a network interface
+		String literal = NetUtil.toAddressString(address);
+		for (IpAddressMatcher block : blocks) {
+			if (block.matches(literal)) {
 				return true;
 			}
 		}
@@ -115,68 +122,44 @@ public final class TrustedProxies {
 		else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':') && s.indexOf('.') > 0) {
 			s = s.substring(0, s.indexOf(':')); // IPv4 with port
 		}
-		if (s.isEmpty() || s.length() > 45) {
-			return null;
-		}
-		boolean v4 = s.chars().allMatch(ch -> (ch >= '0' && ch <= '9') || ch == '.');
-		boolean v6 = s.indexOf(':') >= 0
-				&& s.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == ':' || ch == '.');
-		if (!v4 && !v6) {
-			return null;
-		}
-		if (v4 && s.split("\\.", -1).length != 4) {
+		byte[] bytes = NetUtil.createByteArrayFromIpAddressString(s);
+		if (bytes == null) {
 			return null;
 		}
 		try {
-			return InetAddress.getByName(s);
+			return InetAddress.getByAddress(bytes);
 		}
 		catch (UnknownHostException ex) {
-			return null;
+			return null; // not reached: 4 or 16 bytes
 		}
 	}
 
-	record Cidr(byte[] network, int prefix) {
-
-		static Cidr parse(String text) {
-			int slash = text.indexOf('/');
-			String addr = slash < 0 ? text : text.substring(0, slash);
-			InetAddress address = parseLiteral(addr);
-			if (address == null) {
-				throw new IllegalArgumentException("Not an IP address or CIDR block: '" + text + "'");
-			}
-			byte[] bytes = address.getAddress();
-			int max = bytes.length * 8;
-			int prefix;
-			try {
-				prefix = slash < 0 ? max : Integer.parseInt(text.substring(slash + 1));
-			}
-			catch (NumberFormatException ex) {
-				throw new IllegalArgumentException("Bad prefix length in CIDR block '" + text + "'");
-			}
-			if (prefix < 0 || prefix > max) {
-				throw new IllegalArgumentException("Prefix length out of range in CIDR block '" + text + "'");
-			}
-			return new Cidr(bytes, prefix);
+	/**
+	 * One trusted entry, checked here so that a bad one fails naming itself, and handed
+	 * to {@link IpAddressMatcher} as a normalized literal.
+	 */
+	private static IpAddressMatcher block(String text) {
+		int slash = text.indexOf('/');
+		InetAddress address = parseLiteral(slash < 0 ? text : text.substring(0, slash));
+		if (address == null) {
+			throw new IllegalArgumentException("Not an IP address or CIDR block: '" + text + "'");
 		}
-
-		boolean contains(InetAddress address) {
-			byte[] candidate = address.getAddress();
-			if (candidate.length != network.length) {
-				return false;
-			}
-			int full = prefix / 8;
-			for (int i = 0; i < full; i++) {
-				if (candidate[i] != network[i]) {
-					return false;
-				}
-			}
-			int rest = prefix % 8;
-			if (rest == 0) {
-				return true;
-			}
-			int mask = (0xFF << (8 - rest)) & 0xFF;
-			return (candidate[full] & mask) == (network[full] & mask);
+		String literal = NetUtil.toAddressString(address);
+		if (slash < 0) {
+			return new IpAddressMatcher(literal);
 		}
+		int max = address.getAddress().length * 8;
+		int prefix;
+		try {
+			prefix = Integer.parseInt(text.substring(slash + 1));
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("Bad prefix length in CIDR block '" + text + "'");
+		}
+		if (prefix < 0 || prefix > max) {
+			throw new IllegalArgumentException("Prefix length out of range in CIDR block '" + text + "'");
+		}
+		return new IpAddressMatcher(literal + "/" + prefix);
 	}
 
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -77,14 +78,14 @@ class JwksKeySelectionTest {
 		assertThat(jwks).contains("\"x5c\"").contains("\"enc\"");
 	}
 
-	private TollgateJwtDecoder decoder(AtomicInteger fetches) {
+	private ReactiveJwtDecoder decoder(AtomicInteger fetches) {
 		JwtProperties properties = new JwtProperties();
 		OAuth2ResourceServerProperties.Jwt jwt = new OAuth2ResourceServerProperties.Jwt();
 		JwksCache cache = new JwksCache(() -> Mono.fromSupplier(() -> {
 			fetches.incrementAndGet();
 			return jwks;
 		}), Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10), Clock.systemUTC());
-		return new TollgateJwtDecoder(cache, Set.of(JWSAlgorithm.RS256),
+		return TollgateJwtAutoConfiguration.decoder(cache, Set.of(JWSAlgorithm.RS256),
 				TollgateJwtAutoConfiguration.validator(jwt, properties), properties, Clock.systemUTC());
 	}
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import reactor.test.StepVerifier;
 
 import io.tollgate.testsupport.jwt.TestIdentityProvider;
@@ -26,7 +27,7 @@ class TollgateJwtDecoderTest {
 	@RegisterExtension
 	static final TestIdentityProvider idp = new TestIdentityProvider();
 
-	private TollgateJwtDecoder decoder(Duration skew, boolean cache) {
+	private ReactiveJwtDecoder decoder(Duration skew, boolean cache) {
 		JwtProperties properties = new JwtProperties();
 		properties.setClockSkew(skew);
 		properties.getCache().setEnabled(cache);
@@ -36,13 +37,13 @@ class TollgateJwtDecoderTest {
 		JwksCache keys = new JwksCache(JwksFetcher.fromJwkSetUri(idp.jwksUri(), Duration.ofSeconds(2)),
 				properties.getJwksRefreshCooldown(), properties.getJwksRetryInterval(), properties.getJwksMaxAge(),
 				Clock.systemUTC());
-		return new TollgateJwtDecoder(keys, Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
+		return TollgateJwtAutoConfiguration.decoder(keys, Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
 				TollgateJwtAutoConfiguration.validator(jwt, properties), properties, Clock.systemUTC());
 	}
 
 	@Test
 	void whenSameTokenDecodedTwice_thenSecondIsServedFromCache() {
-		TollgateJwtDecoder decoder = decoder(Duration.ofSeconds(30), true);
+		ReactiveJwtDecoder decoder = decoder(Duration.ofSeconds(30), true);
 		String token = idp.token("alice", "orders:read");
 		Jwt first = decoder.decode(token).block(Duration.ofSeconds(5));
 		Jwt second = decoder.decode(token).block(Duration.ofSeconds(5));
@@ -52,7 +53,7 @@ class TollgateJwtDecoderTest {
 
 	@Test
 	void whenCachedTokenReachesExp_thenItIsNoLongerAccepted() throws Exception {
-		TollgateJwtDecoder decoder = decoder(Duration.ZERO, true);
+		ReactiveJwtDecoder decoder = decoder(Duration.ZERO, true);
 		String token = idp.tokenBuilder().subject("bob").expiresAt(Instant.now().plusMillis(1500)).sign();
 		StepVerifier.create(decoder.decode(token)).expectNextCount(1).verifyComplete();
 		Thread.sleep(2100);
@@ -61,7 +62,7 @@ class TollgateJwtDecoderTest {
 
 	@Test
 	void whenCacheDisabled_thenEveryDecodeVerifiesAgain() {
-		TollgateJwtDecoder decoder = decoder(Duration.ofSeconds(30), false);
+		ReactiveJwtDecoder decoder = decoder(Duration.ofSeconds(30), false);
 		String token = idp.token("carol");
 		Jwt first = decoder.decode(token).block(Duration.ofSeconds(5));
 		Jwt second = decoder.decode(token).block(Duration.ofSeconds(5));
@@ -71,7 +72,7 @@ class TollgateJwtDecoderTest {
 
 	@Test
 	void whenManyTokensWithKnownKid_thenJwksFetchedOnce() {
-		TollgateJwtDecoder decoder = decoder(Duration.ofSeconds(30), false);
+		ReactiveJwtDecoder decoder = decoder(Duration.ofSeconds(30), false);
 		idp.resetCounters();
 		for (int i = 0; i < 20; i++) {
 			decoder.decode(idp.token("user-" + i)).block(Duration.ofSeconds(5));

@@ -1,5 +1,6 @@
 package io.tollgate.policy.net;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -62,6 +63,50 @@ class TrustedProxiesTest {
 		assertThatThrownBy(() -> TrustedProxies.of(List.of("10.0.0.0/33"))).hasMessageContaining("10.0.0.0/33");
 		assertThatThrownBy(() -> TrustedProxies.of(List.of("proxy.example.com")))
 			.hasMessageContaining("proxy.example.com");
+	}
+
+	@Test
+	void whenPrefixIsAtABoundary_thenOnlyAddressesInsideMatch() throws Exception {
+		TrustedProxies p = TrustedProxies.of(List.of("10.0.0.0/9", "192.0.2.0/31"));
+		assertThat(p.isTrusted(InetAddress.getByName("10.127.255.255"))).isTrue();
+		assertThat(p.isTrusted(InetAddress.getByName("10.128.0.0"))).isFalse();
+		assertThat(p.isTrusted(InetAddress.getByName("192.0.2.1"))).isTrue();
+		assertThat(p.isTrusted(InetAddress.getByName("192.0.2.2"))).isFalse();
+		assertThat(TrustedProxies.of(List.of("0.0.0.0/0")).isTrusted(InetAddress.getByName("203.0.113.1"))).isTrue();
+		assertThat(TrustedProxies.of(List.of("::/0")).isTrusted(InetAddress.getByName("203.0.113.1"))).isFalse();
+	}
+
+	@Test
+	void whenPeerAddressHasAScope_thenItStillMatches() throws Exception {
+		TrustedProxies p = TrustedProxies.of(List.of("fe80::/10"));
+		byte[] linkLocal = InetAddress.getByName("fe80::1").getAddress();
+		assertThat(p.isTrusted(Inet6Address.getByAddress(null, linkLocal, 7))).isTrue();
+	}
+
+	@Test
+	void whenForwardedForHopsCarryPortsOrBrackets_thenTheAddressIsUsed() {
+		TrustedProxies p = TrustedProxies.of(List.of("10.0.0.0/8"));
+		assertThat(p.clientAddress(from("10.0.0.2", "203.0.113.9:4711")).getHostAddress()).isEqualTo("203.0.113.9");
+		assertThat(p.clientAddress(from("10.0.0.2", "[2001:db8::7]:4711")).getHostAddress())
+			.isEqualTo("2001:db8:0:0:0:0:0:7");
+	}
+
+	@Test
+	void whenAHopOnlyLooksNumeric_thenItIsGarbageNotAHostName() {
+		// 999.1.1.1 is no IP literal: InetAddress.getByName would send it to DNS
+		TrustedProxies p = TrustedProxies.of(List.of("10.0.0.0/8"));
+		assertThat(p.clientAddress(from("10.0.0.2", "999.1.1.1, 10.0.0.3")).getHostAddress()).isEqualTo("10.0.0.3");
+		assertThat(p.clientAddress(from("10.0.0.2", "1.2.3")).getHostAddress()).isEqualTo("10.0.0.2");
+	}
+
+	@Test
+	void whenEntryIsNotALiteralOrItsPrefixIsBad_thenTheErrorNamesIt() {
+		for (String bad : List.of("999.1.1.1", "999.1.1.1/8", "10.0.0.0/-1", "10.0.0.0/8/9", "10.0.0.0/x", "fd00::/129",
+				"fd00::/-1", "::ffff:10.0.0.0/104", "10.0.0.0/")) {
+			assertThatThrownBy(() -> TrustedProxies.of(List.of(bad))).as(bad)
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("'" + bad + "'");
+		}
 	}
 
 }
