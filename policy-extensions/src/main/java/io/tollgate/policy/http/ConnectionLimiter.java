@@ -44,7 +44,9 @@ public final class ConnectionLimiter {
 		}
 		if (peer instanceof Inet6Address) {
 			try {
-				return InetAddress.getByAddress(Arrays.copyOf(peer.getAddress(), 8));
+				byte[] prefix = Arrays.copyOf(peer.getAddress(), 16);
+				Arrays.fill(prefix, 8, 16, (byte) 0);
+				return InetAddress.getByAddress(prefix);
 			}
 			catch (UnknownHostException ex) {
 				return peer;
