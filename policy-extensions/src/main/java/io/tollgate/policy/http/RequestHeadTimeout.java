@@ -11,6 +11,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -46,6 +48,9 @@ final class RequestHeadTimeout {
 
 	private boolean refused;
 
+	/** Switched to another protocol (WebSocket, h2c): no more HTTP/1.1 heads to time. */
+	private boolean upgraded;
+
 	private ScheduledFuture<?> timer;
 
 	private ChannelHandlerContext messages;
@@ -62,7 +67,7 @@ final class RequestHeadTimeout {
 	}
 
 	private void bytesArrived(ChannelHandlerContext ctx) {
-		if (betweenRequests && timer == null && !expired) {
+		if (betweenRequests && timer == null && !expired && !upgraded) {
 			timer = ctx.executor().schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
 		}
 	}
@@ -153,7 +158,14 @@ final class RequestHeadTimeout {
 
 		@Override
 		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-			boolean last = msg instanceof LastHttpContent;
+			boolean informational = msg instanceof HttpResponse response
+					&& response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+			if (informational && ((HttpResponse) msg).status().code() == 101) {
+				upgraded = true;
+				cancel();
+			}
+			// a 1xx (100 Continue) is not the end of the response, even as a full message
+			boolean last = msg instanceof LastHttpContent && !informational;
 			super.write(ctx, msg, promise);
 			if (last && !refused) {
 				responseDone();

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
@@ -103,6 +104,37 @@ class EdgeHandlersTest {
 		assertThat(written(channel)).isEmpty();
 		advance(channel, 1_100);
 		assertThat(written(channel)).startsWith("HTTP/1.1 408");
+		release(channel);
+	}
+
+	@Test
+	void whenConnectionUpgraded_thenItsTrafficIsNeverTimedAsAHead() {
+		EmbeddedChannel channel = channel();
+		send(channel, "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+		channel
+			.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS));
+		written(channel);
+		// what Netty's WebSocket handshaker does: the HTTP codec gives way to frame
+		// codecs
+		channel.pipeline().replace(NettyPipeline.HttpCodec, "ws", new ChannelInboundHandlerAdapter());
+		send(channel, "\u0081\u0005hello");
+		advance(channel, 60_000);
+		assertThat(written(channel)).isEmpty();
+		assertThat(channel.isOpen()).isTrue();
+		release(channel);
+	}
+
+	@Test
+	void whenInterimResponseWritten_thenTheRequestStillCountsAsBeingAnswered() {
+		EmbeddedChannel channel = channel();
+		send(channel, "POST /a HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n");
+		channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+		send(channel, "a");
+		send(channel, "GET /b HTTP/1.1\r\n");
+		advance(channel, 11_000);
+		assertThat(written(channel)).startsWith("HTTP/1.1 100").doesNotContain("408");
+		respond(channel);
+		assertThat(written(channel)).startsWith("HTTP/1.1 200").contains("HTTP/1.1 408");
 		release(channel);
 	}
 
