@@ -3,23 +3,45 @@ package io.tollgate.policy.auth;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.lang.Nullable;
+import org.springframework.security.oauth2.jwt.Jwt;
 
 import io.tollgate.policy.identity.Caller;
+import io.tollgate.policy.identity.ClaimHeaderValues;
+import io.tollgate.policy.identity.IdentityHeaders;
 
 /**
  * {@code ClaimsToHeaders=sub:X-User-Id,tenant:X-Tenant-Id}: copies claims into upstream
- * request headers. Client-sent headers of those names are always removed first, so they
- * cannot be spoofed. List claims are joined with commas; control characters are dropped.
+ * request headers, faithfully: values that cannot travel in a header as they are are RFC
+ * 8187-encoded ({@link ClaimHeaderValues}), so two different claims never arrive as the
+ * same header. Each mapped header becomes an {@link IdentityHeaders identity header} when
+ * the route is built: client values of it are removed from every request on every route.
+ * A claim that no header can carry (a lone UTF-16 surrogate) gives 401
+ * {@code invalid_token}; the filter never fails the exchange with an error.
  */
 public class ClaimsToHeadersGatewayFilterFactory
 		extends AbstractGatewayFilterFactory<ClaimsToHeadersGatewayFilterFactory.Config> {
 
+	@Nullable
+	private IdentityHeaders identityHeaders;
+
 	public ClaimsToHeadersGatewayFilterFactory() {
 		super(Config.class);
+	}
+
+	/**
+	 * The shared registry the mapped headers are added to (none: only this filter strips
+	 * them).
+	 */
+	@Autowired(required = false)
+	public void setIdentityHeaders(@Nullable IdentityHeaders identityHeaders) {
+		this.identityHeaders = identityHeaders;
 	}
 
 	@Override
@@ -34,6 +56,37 @@ public class ClaimsToHeadersGatewayFilterFactory
 
 	@Override
 	public GatewayFilter apply(Config config) {
+		List<Mapping> mappings = parse(config);
+		if (identityHeaders != null) {
+			mappings.forEach(m -> identityHeaders.register(m.header));
+		}
+		return new OrderedGatewayFilter((exchange, chain) -> {
+			Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
+			Jwt jwt = caller == null ? null : caller.jwt();
+			List<String> encoded = new ArrayList<>(mappings.size());
+			for (Mapping m : mappings) {
+				List<String> values = jwt == null ? List.of() : m.claim.values(jwt.getClaims());
+				String value = values.isEmpty() ? null : ClaimHeaderValues.encode(values);
+				if (!values.isEmpty() && value == null) {
+					return BearerChallenge.error(exchange, HttpStatus.UNAUTHORIZED, "invalid_token",
+							"The token's " + m.claim.name() + " claim cannot be relayed");
+				}
+				encoded.add(value);
+			}
+			ServerHttpRequest request = exchange.getRequest().mutate().headers(headers -> {
+				for (int i = 0; i < mappings.size(); i++) {
+					String header = mappings.get(i).header;
+					headers.remove(header);
+					if (encoded.get(i) != null) {
+						headers.set(header, encoded.get(i));
+					}
+				}
+			}).build();
+			return chain.filter(exchange.mutate().request(request).build());
+		}, RouteAuthenticationFilter.ORDER + 2);
+	}
+
+	private static List<Mapping> parse(Config config) {
 		List<Mapping> mappings = new ArrayList<>();
 		for (String entry : config.getMappings()) {
 			for (String item : entry.split(",")) {
@@ -46,8 +99,11 @@ public class ClaimsToHeadersGatewayFilterFactory
 							"ClaimsToHeaders mapping '" + item.trim() + "' must be claim:Header-Name");
 				}
 				String header = item.substring(colon + 1).trim();
-				if (!header.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
-					throw new IllegalArgumentException("ClaimsToHeaders: '" + header + "' is not a valid header name");
+				try {
+					IdentityHeaders.validate(header);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException("ClaimsToHeaders: " + ex.getMessage(), ex);
 				}
 				mappings.add(new Mapping(ClaimPath.of(item.substring(0, colon)), header));
 			}
@@ -55,32 +111,7 @@ public class ClaimsToHeadersGatewayFilterFactory
 		if (mappings.isEmpty()) {
 			throw new IllegalArgumentException("ClaimsToHeaders needs at least one claim:Header mapping");
 		}
-		return new OrderedGatewayFilter((exchange, chain) -> {
-			Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
-			ServerHttpRequest request = exchange.getRequest().mutate().headers(headers -> {
-				for (Mapping m : mappings) {
-					headers.remove(m.header);
-					if (caller != null && caller.jwt() != null) {
-						List<String> values = m.claim.values(caller.jwt().getClaims());
-						if (!values.isEmpty()) {
-							headers.set(m.header, clean(String.join(",", values)));
-						}
-					}
-				}
-			}).build();
-			return chain.filter(exchange.mutate().request(request).build());
-		}, RouteAuthenticationFilter.ORDER + 2);
-	}
-
-	static String clean(String value) {
-		StringBuilder sb = new StringBuilder(value.length());
-		for (int i = 0; i < value.length(); i++) {
-			char c = value.charAt(i);
-			if (c >= 0x20 && c != 0x7f) {
-				sb.append(c);
-			}
-		}
-		return sb.toString();
+		return mappings;
 	}
 
 	private record Mapping(ClaimPath claim, String header) {

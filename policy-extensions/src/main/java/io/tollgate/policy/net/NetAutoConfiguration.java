@@ -1,10 +1,15 @@
 package io.tollgate.policy.net;
 
+import java.time.Duration;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+
+import io.tollgate.policy.http.Refusals;
 
 /** Client address resolution, forwarding headers and request-framing checks. */
 @AutoConfiguration
@@ -31,8 +36,8 @@ public class NetAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RequestFramingWebFilter tollgateRequestFramingWebFilter() {
-		return new RequestFramingWebFilter();
+	RequestFramingWebFilter tollgateRequestFramingWebFilter(ObjectProvider<Refusals> refusals) {
+		return new RequestFramingWebFilter(refusals.getIfAvailable(() -> new Refusals(null, Duration.ofMinutes(1))));
 	}
 
 }

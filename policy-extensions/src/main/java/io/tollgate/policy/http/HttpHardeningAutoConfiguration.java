@@ -1,0 +1,54 @@
+package io.tollgate.policy.http;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import io.tollgate.policy.net.NetAutoConfiguration;
+import io.tollgate.policy.net.TrustedProxies;
+
+/**
+ * Connection-level limits of the edge (header timeout, per-client connection cap,
+ * unparseable requests) and the refusal metric and log they share.
+ */
+@AutoConfiguration(after = NetAutoConfiguration.class)
+@EnableConfigurationProperties(HttpEdgeProperties.class)
+public class HttpHardeningAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Refusals tollgateRefusals(ObjectProvider<MeterRegistry> registry, HttpEdgeProperties properties) {
+		return new Refusals(registry.getIfAvailable(),
+				positive(properties.getRefusalLogInterval(), "tollgate.http.refusal-log-interval"));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionLimiter tollgateConnectionLimiter(HttpEdgeProperties properties, TrustedProxies proxies) {
+		if (properties.getMaxConnectionsPerClient() < 0) {
+			throw new IllegalStateException("tollgate.http.max-connections-per-client must be 0 (off) or positive, not "
+					+ properties.getMaxConnectionsPerClient());
+		}
+		return new ConnectionLimiter(properties.getMaxConnectionsPerClient(), proxies);
+	}
+
+	@Bean
+	EdgeNettyCustomizer tollgateEdgeNettyCustomizer(ConnectionLimiter limiter, HttpEdgeProperties properties,
+			Refusals refusals) {
+		return new EdgeNettyCustomizer(limiter,
+				positive(properties.getRequestHeaderTimeout(), "tollgate.http.request-header-timeout"), refusals);
+	}
+
+	static Duration positive(Duration value, String property) {
+		if (value == null || value.isZero() || value.isNegative()) {
+			throw new IllegalStateException(property + " must be a positive duration, not " + value);
+		}
+		return value;
+	}
+
+}
