@@ -63,6 +63,9 @@ final class GatewayReplicas implements AutoCloseable {
 		p.put("spring.data.redis.timeout", "1s");
 		p.put("tollgate.circuit-breaker-sync.redis-timeout", "300ms");
 		p.put("logging.level.io.tollgate", "INFO");
+		// no load balancer watches these in-JVM replicas: close without the readiness
+		// drain
+		p.put("tollgate.lifecycle.drain-delay", "0s");
 		return p;
 	}
 
