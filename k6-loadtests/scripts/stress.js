@@ -14,6 +14,7 @@ import http from 'k6/http';
 import { check } from 'k6';
 import exec from 'k6/execution';
 import { BASE_URL, num } from './lib/config.js';
+import { thresholdReport } from './lib/summary.js';
 
 const START = num('START_RATE', 100);
 const STEP = num('STEP', 100);
@@ -81,7 +82,8 @@ export function handleSummary(data) {
     ? `knee: not reached up to ${START + (rows.length - 1) * STEP}/s`
     : `knee: step ${knee} at ${START + knee * STEP}/s offered; last good rate ${knee > 0 ? START + (knee - 1) * STEP : 'none'}/s`;
   return {
-    stdout: `\nstress: per-step results\n${table}\n${kneeLine}\n`,
+    stdout: `\n${thresholdReport(data, ['http_reqs', 'http_req_failed', 'http_req_duration', 'dropped_iterations'])}`
+      + `\nstress: per-step results\n${table}\n${kneeLine}\n`,
     'stress-summary.json': JSON.stringify({ steps: rows, knee, kneeRate: knee === null ? null : START + knee * STEP }, null, 2),
   };
 }
