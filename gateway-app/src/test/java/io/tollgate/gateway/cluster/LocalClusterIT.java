@@ -212,13 +212,19 @@ class LocalClusterIT {
 		}
 	}
 
+	private String scrape(String mgmt) throws Exception {
+		return http
+			.send(HttpRequest.newBuilder(URI.create(mgmt + "/actuator/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+	}
+
 	private long fallbackDecisions() throws Exception {
 		long total = 0;
 		for (String mgmt : cluster.mgmtUrls()) {
-			String metrics = http
-				.send(HttpRequest.newBuilder(URI.create(mgmt + "/actuator/prometheus")).build(),
-						HttpResponse.BodyHandlers.ofString())
-				.body();
+			String metrics = scrape(mgmt);
+			// soak.js reads it
+			assertThat(metrics).contains("process_memory_rss_bytes");
 			for (String line : metrics.split("\n")) {
 				if (line.startsWith("tollgate_ratelimit_decisions_total{") && line.contains("outcome=\"fallback\"")
 						&& line.contains("route=\"demo-limited\"")) {
