@@ -33,6 +33,8 @@ public final class ReadinessDrain implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile boolean refused;
+
 	public ReadinessDrain(ApplicationContext context, Duration drainDelay) {
 		this.context = context;
 		this.drainDelay = drainDelay;
@@ -40,6 +42,12 @@ public final class ReadinessDrain implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		// a context stopped and started again serves again; at first start Spring Boot
+		// accepts traffic itself once the application is ready
+		if (refused) {
+			refused = false;
+			AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+		}
 		running = true;
 	}
 

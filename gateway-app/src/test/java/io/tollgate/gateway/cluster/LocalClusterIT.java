@@ -78,8 +78,8 @@ class LocalClusterIT {
 		System.out.printf("rate limit: %d offered, %d admitted%n", samples.size(), admitted.size());
 		assertThat(samples).allSatisfy(s -> assertThat(s.status).isIn(200, 429));
 		assertThat(samples.stream().filter(s -> s.status == 429)).allSatisfy(s -> assertThat(s.retryAfter).isNotNull());
-		Instant first = samples.get(0).sent;
-		Instant last = samples.get(samples.size() - 1).sent;
+		Instant first = samples.get(0).at;
+		Instant last = samples.get(samples.size() - 1).at;
 		long expected = 20 + Duration.between(first, last).toMillis() / 50;
 		assertThat((long) admitted.size())
 			.as("admitted of %d offered in %s", samples.size(), Duration.between(first, last))
@@ -91,7 +91,7 @@ class LocalClusterIT {
 		for (int second = 1; second < 7; second++) {
 			Instant from = first.plusSeconds(second);
 			Instant to = from.plusSeconds(1);
-			long inWindow = admitted.stream().filter(s -> !s.sent.isBefore(from) && s.sent.isBefore(to)).count();
+			long inWindow = admitted.stream().filter(s -> !s.at.isBefore(from) && s.at.isBefore(to)).count();
 			assertThat(inWindow).as("admitted in second %d", second).isBetween(17L, 23L);
 		}
 	}
@@ -177,7 +177,11 @@ class LocalClusterIT {
 				replica + " never logged the end of its drain:\n" + LocalCluster.tail(cluster.log(replica)));
 	}
 
-	private record Sample(Instant sent, int status, String servedBy, String retryAfter) {
+	/**
+	 * {@code at}: halfway between sending and the answer, the best guess of when Redis
+	 * decided (the windows below are counted on it).
+	 */
+	private record Sample(Instant at, int status, String servedBy, String retryAfter) {
 	}
 
 	/** 40 requests/s, sent on schedule whatever the latency, for {@code duration}. */
@@ -193,7 +197,7 @@ class LocalClusterIT {
 						.header("X-Client-Id", clientId)
 						.build();
 					futures.add(http.sendAsync(req, HttpResponse.BodyHandlers.discarding())
-						.thenApply(res -> new Sample(sent, res.statusCode(),
+						.thenApply(res -> new Sample(midpoint(sent, Instant.now()), res.statusCode(),
 								res.headers().firstValue("X-Served-By").orElse("?"),
 								res.headers().firstValue("Retry-After").orElse(null))));
 				}, n * 25, TimeUnit.MILLISECONDS);
@@ -204,7 +208,7 @@ class LocalClusterIT {
 			for (CompletableFuture<Sample> f : futures) {
 				samples.add(f.get(30, TimeUnit.SECONDS));
 			}
-			samples.sort((a, b) -> a.sent.compareTo(b.sent));
+			samples.sort((a, b) -> a.at.compareTo(b.at));
 			return samples;
 		}
 		finally {
@@ -217,6 +221,10 @@ class LocalClusterIT {
 			.send(HttpRequest.newBuilder(URI.create(mgmt + "/actuator/prometheus")).build(),
 					HttpResponse.BodyHandlers.ofString())
 			.body();
+	}
+
+	private static Instant midpoint(Instant a, Instant b) {
+		return a.plusNanos(Duration.between(a, b).toNanos() / 2);
 	}
 
 	private long fallbackDecisions() throws Exception {
