@@ -35,6 +35,8 @@ final class LocalCluster implements AutoCloseable {
 
 	private final Thread hook = new Thread(this::cleanUp, "local-cluster-cleanup");
 
+	private Process watchdog;
+
 	private volatile boolean closed;
 
 	private LocalCluster(Path root, Path dir, Map<String, String> scriptEnv) throws IOException {
@@ -43,6 +45,11 @@ final class LocalCluster implements AutoCloseable {
 		this.scriptEnv = scriptEnv;
 		Runtime.getRuntime().addShutdownHook(hook);
 		try {
+			if (Files.isDirectory(dir.resolve("pids"))) {
+				// left over by a test JVM that was killed
+				run("down.sh", Duration.ofSeconds(90));
+			}
+			watchdog = startWatchdog();
 			run("up.sh", Duration.ofMinutes(4), "--replicas", scriptEnv.get("REPLICAS"));
 			this.clusterEnv = parseEnv(dir.resolve("cluster.env"));
 		}
@@ -94,6 +101,19 @@ final class LocalCluster implements AutoCloseable {
 			}
 		}
 		throw new IllegalStateException("k6-loadtests/cluster/up.sh not found above " + here);
+	}
+
+	/**
+	 * A JVM shutdown hook does not run when the test JVM is SIGKILLed (a surefire
+	 * timeout): this shell outlives it and runs down.sh then.
+	 */
+	private Process startWatchdog() throws IOException {
+		String script = "while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null; do sleep 1; done; exec bash '"
+				+ root.resolve("k6-loadtests/cluster/down.sh") + "'";
+		ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+		pb.environment().putAll(scriptEnv);
+		return pb.start();
 	}
 
 	String baseUrl() {
@@ -200,6 +220,9 @@ final class LocalCluster implements AutoCloseable {
 			System.err.println("down.sh failed, killing the recorded processes: " + ex.getMessage());
 		}
 		killRecorded();
+		if (watchdog != null) {
+			watchdog.destroy();
+		}
 	}
 
 	/** Whatever down.sh left alive (it failed, or timed out): SIGKILL by recorded PID. */
