@@ -60,6 +60,9 @@ final class GatewayReplicas implements AutoCloseable {
 		p.put("management.endpoints.web.exposure.include", "health,circuitbreakers");
 		p.put("management.endpoint.health.show-details", "always");
 		p.put("logging.level.io.tollgate", "INFO");
+		// no load balancer watches these in-JVM replicas: close without the readiness
+		// drain
+		p.put("tollgate.lifecycle.drain-delay", "0s");
 		return p;
 	}
 

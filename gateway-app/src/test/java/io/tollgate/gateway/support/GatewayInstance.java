@@ -83,6 +83,9 @@ public final class GatewayInstance implements AutoCloseable {
 			properties.put("server.port", "0");
 			properties.put("management.server.port", "0");
 			properties.put("spring.cloud.gateway.server.webflux.httpclient.response-timeout", "10s");
+			// no load balancer watches these in-JVM instances: close without the
+			// readiness drain
+			properties.put("tollgate.lifecycle.drain-delay", "0s");
 			// nothing from the developer's machine: no Redis unless a test names one
 			properties.put("spring.data.redis.url", "redis://127.0.0.1:1");
 		}
