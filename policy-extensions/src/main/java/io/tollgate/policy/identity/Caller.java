@@ -29,6 +29,16 @@ public record Caller(String principal, @Nullable String clientId, @Nullable Stri
 		return new Caller(jwt.getSubject(), client, null, jwt);
 	}
 
+	/** A caller identified by an API key of an API-management consumer, without a JWT. */
+	public static Caller fromApiKey(String consumer) {
+		return new Caller("consumer:" + consumer, null, consumer, null);
+	}
+
+	/** This caller, identified as the API-management consumer {@code consumer}. */
+	public Caller withConsumer(String consumer) {
+		return new Caller(this.principal, this.clientId, consumer, this.jwt);
+	}
+
 	public static Optional<Caller> of(ServerWebExchange exchange) {
 		return Optional.ofNullable(exchange.getAttribute(ATTRIBUTE));
 	}
