@@ -12,6 +12,7 @@ import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 import io.tollgate.policy.redis.OutageLog;
@@ -44,6 +45,9 @@ public final class ReplicaHeartbeat implements SmartLifecycle, RedisWarmup {
 
 	private volatile Disposable running;
 
+	/** Extra beats asked for by {@link #beatSoon()}. */
+	private final Sinks.Many<Long> soon = Sinks.many().multicast().directBestEffort();
+
 	public ReplicaHeartbeat(ReplicaStore store, String replicaId, Duration interval, Duration expiry) {
 		this.store = store;
 		this.replicaId = replicaId;
@@ -68,10 +72,24 @@ public final class ReplicaHeartbeat implements SmartLifecycle, RedisWarmup {
 
 	@Override
 	public void start() {
-		this.running = Flux.interval(this.interval, this.interval, Schedulers.parallel())
-			.onBackpressureDrop()
+		// a request for a beat while one runs is kept (only the latest), so what changed
+		// meanwhile is beaten right after
+		this.running = Flux
+			.merge(Flux.interval(this.interval, this.interval, Schedulers.parallel()), this.soon.asFlux())
+			.onBackpressureLatest()
 			.concatMap(tick -> beat(), 1)
 			.subscribe(null, error -> log.error("Replica heartbeat stopped", error));
+	}
+
+	/**
+	 * Beats as soon as possible instead of waiting for the interval (an attribute has
+	 * changed); requests made while a beat runs collapse into one more beat. Ignored
+	 * while stopped.
+	 */
+	public void beatSoon() {
+		synchronized (this.soon) {
+			this.soon.tryEmitNext(0L);
+		}
 	}
 
 	/** One heartbeat; a failure is absorbed (the store breaker has counted it). */
