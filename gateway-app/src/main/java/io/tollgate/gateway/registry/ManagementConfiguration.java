@@ -13,7 +13,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import io.tollgate.policy.redis.LuaScript;
@@ -71,69 +70,69 @@ public class ManagementConfiguration {
 		return new ManagementSync(feed, state, file, heartbeat.getIfUnique(), properties.getResyncInterval());
 	}
 
-	/** On Tollgate's Redis layer. */
-	@Configuration(proxyBeanMethods = false)
+	// Conditions on bean methods rather than nested configuration classes: this package
+	// is
+	// component-scanned, and a nested class would be picked up as user configuration,
+	// evaluated before the Redis layer's auto-configuration has registered its beans.
+
+	@Bean
 	@ConditionalOnBean(RedisExecutor.class)
-	static class RedisStore {
+	LuaScript mgmtCommitScript() {
+		return LuaScript.load("mgmt-commit");
+	}
 
-		@Bean
-		LuaScript mgmtCommitScript() {
-			return LuaScript.load("mgmt-commit");
-		}
+	@Bean
+	@ConditionalOnBean(RedisExecutor.class)
+	LuaScript mgmtChangesScript() {
+		return LuaScript.load("mgmt-changes");
+	}
 
-		@Bean
-		LuaScript mgmtChangesScript() {
-			return LuaScript.load("mgmt-changes");
-		}
+	@Bean
+	@ConditionalOnBean(RedisExecutor.class)
+	LuaScript mgmtSnapshotScript() {
+		return LuaScript.load("mgmt-snapshot");
+	}
 
-		@Bean
-		LuaScript mgmtSnapshotScript() {
-			return LuaScript.load("mgmt-snapshot");
-		}
+	@Bean
+	@ConditionalOnBean(RedisExecutor.class)
+	LuaScript mgmtListScript() {
+		return LuaScript.load("mgmt-list");
+	}
 
-		@Bean
-		LuaScript mgmtListScript() {
-			return LuaScript.load("mgmt-list");
-		}
+	@Bean
+	@ConditionalOnBean(RedisExecutor.class)
+	LuaScript mgmtFindScript() {
+		return LuaScript.load("mgmt-find");
+	}
 
-		@Bean
-		LuaScript mgmtFindScript() {
-			return LuaScript.load("mgmt-find");
-		}
+	@Bean
+	@ConditionalOnBean(RedisExecutor.class)
+	LuaScript mgmtAuditScript() {
+		return LuaScript.load("mgmt-audit");
+	}
 
-		@Bean
-		LuaScript mgmtAuditScript() {
-			return LuaScript.load("mgmt-audit");
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(ResourceStore.class)
-		RedisManagementStore redisManagementStore(RedisExecutor executor, RedisChannels channels,
-				@Qualifier("mgmtCommitScript") LuaScript commit, @Qualifier("mgmtChangesScript") LuaScript changes,
-				@Qualifier("mgmtSnapshotScript") LuaScript snapshot, @Qualifier("mgmtListScript") LuaScript list,
-				@Qualifier("mgmtFindScript") LuaScript find, @Qualifier("mgmtAuditScript") LuaScript audit,
-				AuditChain chain, ManagementProperties properties) {
-			properties.validate();
-			return new RedisManagementStore(executor.calls("management"), channels,
-					new RedisManagementStore.Scripts(commit, changes, snapshot, list, find, audit), chain,
-					Clock.systemUTC(),
-					RedisManagementStore.Settings.of(properties.getFeedLength(), properties.getAuditLength()));
-		}
-
+	/** On Tollgate's Redis layer. */
+	@Bean
+	@ConditionalOnBean(RedisExecutor.class)
+	@ConditionalOnMissingBean(ResourceStore.class)
+	RedisManagementStore redisManagementStore(RedisExecutor executor, RedisChannels channels,
+			@Qualifier("mgmtCommitScript") LuaScript commit, @Qualifier("mgmtChangesScript") LuaScript changes,
+			@Qualifier("mgmtSnapshotScript") LuaScript snapshot, @Qualifier("mgmtListScript") LuaScript list,
+			@Qualifier("mgmtFindScript") LuaScript find, @Qualifier("mgmtAuditScript") LuaScript audit,
+			AuditChain chain, ManagementProperties properties) {
+		properties.validate();
+		return new RedisManagementStore(executor.calls("management"), channels,
+				new RedisManagementStore.Scripts(commit, changes, snapshot, list, find, audit), chain,
+				Clock.systemUTC(),
+				RedisManagementStore.Settings.of(properties.getFeedLength(), properties.getAuditLength()));
 	}
 
 	/** Without Redis: one process's store. */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingBean(RedisExecutor.class)
-	static class LocalStore {
-
-		@Bean
-		@ConditionalOnMissingBean(ResourceStore.class)
-		InMemoryManagementStore inMemoryManagementStore(AuditChain chain, ManagementProperties properties) {
-			properties.validate();
-			return new InMemoryManagementStore(Clock.systemUTC(), chain, properties.getAuditLength());
-		}
-
+	@Bean
+	@ConditionalOnMissingBean({ ResourceStore.class, RedisExecutor.class })
+	InMemoryManagementStore inMemoryManagementStore(AuditChain chain, ManagementProperties properties) {
+		properties.validate();
+		return new InMemoryManagementStore(Clock.systemUTC(), chain, properties.getAuditLength());
 	}
 
 }
