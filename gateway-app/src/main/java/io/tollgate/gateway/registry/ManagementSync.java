@@ -31,8 +31,9 @@ import io.tollgate.policy.replica.ReplicaHeartbeat;
  * <li>Start (before the web server): a snapshot from the store; when the store cannot be
  * reached, the disk snapshot ({@code tollgate.management.snapshot-dir}).</li>
  * <li>Then every announcement, every {@code resync-interval} and every (re)subscription
- * wake one catch-up: {@code changesSince(applied)}, or a full snapshot after a gap (or
- * when the store is behind this replica: it was reset).</li>
+ * wake one catch-up: {@code changesSince(applied)}, or a full snapshot after a gap, when
+ * the store is behind this replica (it was reset), or when no snapshot from the store has
+ * been applied yet (the start read the disk, which may not match the store).</li>
  * <li>Catch-ups run one at a time on the sync's own thread, never on an event loop; wake
  * signals arriving meanwhile collapse into one more, so nothing is applied twice or out
  * of order.</li>
@@ -79,6 +80,12 @@ public final class ManagementSync implements SmartLifecycle {
 
 	private volatile long writtenRevision = -1;
 
+	/**
+	 * Until a snapshot from the store has been applied (the start read the disk, or
+	 * nothing), the next catch-up loads one: the disk may not match the store.
+	 */
+	private volatile boolean needsSnapshot = true;
+
 	private volatile Scheduler scheduler;
 
 	private volatile Disposable.Composite running;
@@ -123,8 +130,9 @@ public final class ManagementSync implements SmartLifecycle {
 	private void loadAtStart(Scheduler thread) {
 		CountDownLatch loaded = new CountDownLatch(1);
 		Disposable first = this.feed.snapshot().publishOn(thread).doOnNext(snapshot -> {
-			load(snapshot);
-			log.info("Management state loaded from the store at revision {}", snapshot.revision());
+			loadFromStore(snapshot);
+			log.info("Management state loaded from the store: {} resources at revision {}", size(snapshot),
+					snapshot.revision());
 		})
 			.then()
 			.onErrorResume(error -> Mono.fromRunnable(() -> loadFromDisk(error)).subscribeOn(thread).then())
@@ -151,8 +159,10 @@ public final class ManagementSync implements SmartLifecycle {
 		}
 		load(disk);
 		this.writtenRevision = disk.revision();
-		log.warn("Management store unreachable at start ({}); serving the disk snapshot {} at revision {} until "
-				+ "it answers", OutageLog.describe(storeError), this.snapshotFile.path(), disk.revision());
+		log.warn(
+				"Management store unreachable at start ({}); serving the disk snapshot {} ({} resources at revision "
+						+ "{}) until it answers",
+				OutageLog.describe(storeError), this.snapshotFile.path(), size(disk), disk.revision());
 	}
 
 	/** Wakes one catch-up (coalesced with any already waiting). */
@@ -170,6 +180,16 @@ public final class ManagementSync implements SmartLifecycle {
 		Scheduler thread = this.scheduler;
 		return Mono.defer(() -> {
 			long applied = this.state.revision();
+			if (this.needsSnapshot) {
+				return this.feed.snapshot().publishOn(thread).doOnNext(snapshot -> {
+					log.info("Management state loaded from the store: {} resources at revision {} (was {})",
+							size(snapshot), snapshot.revision(), applied);
+					loadFromStore(snapshot);
+				})
+					.then()
+					.doOnError(error -> log.debug("Management snapshot failed: {}", OutageLog.describe(error)))
+					.onErrorResume(error -> Mono.empty());
+			}
 			if (signal != RESYNC && signal <= applied) {
 				return Mono.<Void>empty();
 			}
@@ -178,7 +198,7 @@ public final class ManagementSync implements SmartLifecycle {
 					return this.feed.snapshot().publishOn(thread).doOnNext(snapshot -> {
 						log.info("Management state reloaded at revision {} (was {}: {})", snapshot.revision(), applied,
 								changes.gap() ? "beyond the change feed" : "the store was reset");
-						load(snapshot);
+						loadFromStore(snapshot);
 					}).then();
 				}
 				if (changes.revision() > applied || !changes.isEmpty()) {
@@ -191,6 +211,19 @@ public final class ManagementSync implements SmartLifecycle {
 						OutageLog.describe(error)))
 				.onErrorResume(error -> Mono.empty());
 		}).subscribeOn(thread);
+	}
+
+	private void loadFromStore(Snapshot snapshot) {
+		load(snapshot);
+		this.needsSnapshot = false;
+	}
+
+	private static int size(Snapshot snapshot) {
+		int n = 0;
+		for (Kind k : Kind.values()) {
+			n += snapshot.of(k).size();
+		}
+		return n;
 	}
 
 	private void load(Snapshot snapshot) {
