@@ -55,6 +55,9 @@ public final class InMemoryManagementStore implements ResourceStore, ChangeFeed,
 
 	private long auditSeq;
 
+	/** The newest revision with entries trimmed from the feed. */
+	private long feedFloor;
+
 	private String auditHead = AuditEntry.GENESIS;
 
 	public InMemoryManagementStore(Clock clock, AuditChain chain, int auditLength) {
@@ -152,7 +155,8 @@ public final class InMemoryManagementStore implements ResourceStore, ChangeFeed,
 			}
 			this.feed.addLast(new ChangeSet.Deleted(w.kind(), w.id(), next));
 			while (this.feed.size() > FEED_LENGTH) {
-				this.feed.removeFirst();
+				// a revision trimmed in part can no longer be caught up from
+				this.feedFloor = Math.max(this.feedFloor, this.feed.removeFirst().revision());
 			}
 			AuditEntry entry = new AuditEntry(++this.auditSeq, this.clock.instant(), batch.actor(), batch.action(),
 					w.kind(), w.id(), next, w.auditBefore(), w.auditAfter(), this.auditHead, "");
@@ -177,8 +181,7 @@ public final class InMemoryManagementStore implements ResourceStore, ChangeFeed,
 		if (since >= this.revision) {
 			return Mono.just(new ChangeSet(this.revision, List.of(), List.of(), false));
 		}
-		ChangeSet.Deleted oldest = this.feed.peekFirst();
-		if (oldest == null || oldest.revision() > since + 1) {
+		if (since < this.feedFloor) {
 			return Mono.just(ChangeSet.gap(this.revision));
 		}
 		Map<String, StoredResource> changed = new LinkedHashMap<>();

@@ -114,9 +114,12 @@ public final class ManagementSync implements SmartLifecycle {
 		this.pendingWrite = Disposables.swap();
 		loadAtStart(thread);
 		Disposable.Composite loops = Disposables.composite();
-		Flux<Long> signals = Flux.merge(this.feed.announcements(this::requestSync),
+		// the wake-ups first: merge subscribes in order, and the announcements'
+		// subscription
+		// may wake a catch-up at once
+		Flux<Long> signals = Flux.merge(this.wake.asFlux(),
 				Flux.interval(this.resyncInterval, this.resyncInterval, thread).map(tick -> RESYNC),
-				this.wake.asFlux());
+				this.feed.announcements(this::requestSync));
 		loops.add(signals.onBackpressureLatest()
 			.concatMap(signal -> catchUp(signal), 1)
 			.subscribe(null, error -> log.error("Management sync stopped", error)));
