@@ -74,9 +74,10 @@ public final class ManagementSync implements SmartLifecycle {
 	private volatile Disposable.Swap pendingWrite = Disposables.swap();
 
 	/** The store's raw resources at the applied revision, for the disk snapshot. */
-	private volatile Map<Kind, Map<String, StoredResource>> raw = emptyRaw();
+	private volatile Raw raw = new Raw(0, 0, emptyRaw());
 
-	private volatile long rawRevision;
+	/** Guarded by the snapshot file. */
+	private long writtenGeneration = -1;
 
 	private volatile long writtenRevision = -1;
 
@@ -115,8 +116,7 @@ public final class ManagementSync implements SmartLifecycle {
 		loadAtStart(thread);
 		Disposable.Composite loops = Disposables.composite();
 		// the wake-ups first: merge subscribes in order, and the announcements'
-		// subscription
-		// may wake a catch-up at once
+		// subscription may wake a catch-up at once
 		Flux<Long> signals = Flux.merge(this.wake.asFlux(),
 				Flux.interval(this.resyncInterval, this.resyncInterval, thread).map(tick -> RESYNC),
 				this.feed.announcements(this::requestSync));
@@ -161,7 +161,11 @@ public final class ManagementSync implements SmartLifecycle {
 			return;
 		}
 		load(disk);
-		this.writtenRevision = disk.revision();
+		synchronized (this.snapshotFile) {
+			// what is on disk already
+			this.writtenGeneration = this.raw.generation();
+			this.writtenRevision = disk.revision();
+		}
 		log.warn(
 				"Management store unreachable at start ({}); serving the disk snapshot {} ({} resources at revision "
 						+ "{}) until it answers",
@@ -238,8 +242,7 @@ public final class ManagementSync implements SmartLifecycle {
 				snapshot.of(k).forEach(r -> of.put(r.id(), r));
 				next.put(k, Map.copyOf(of));
 			}
-			this.raw = next;
-			this.rawRevision = snapshot.revision();
+			this.raw = new Raw(this.raw.generation() + 1, snapshot.revision(), next);
 		}
 		applied();
 	}
@@ -247,7 +250,8 @@ public final class ManagementSync implements SmartLifecycle {
 	private void apply(ChangeSet changes) {
 		this.state.apply(changes);
 		if (this.snapshotFile != null) {
-			Map<Kind, Map<String, StoredResource>> next = new EnumMap<>(this.raw);
+			Raw current = this.raw;
+			Map<Kind, Map<String, StoredResource>> next = new EnumMap<>(current.resources());
 			Map<Kind, Map<String, StoredResource>> touched = new EnumMap<>(Kind.class);
 			for (StoredResource r : changes.changed()) {
 				touched.computeIfAbsent(r.kind(), k -> new HashMap<>(next.get(k))).put(r.id(), r);
@@ -256,8 +260,7 @@ public final class ManagementSync implements SmartLifecycle {
 				touched.computeIfAbsent(d.kind(), k -> new HashMap<>(next.get(k))).remove(d.id());
 			}
 			touched.forEach((k, of) -> next.put(k, Map.copyOf(of)));
-			this.raw = next;
-			this.rawRevision = Math.max(this.rawRevision, changes.revision());
+			this.raw = new Raw(current.generation() + 1, Math.max(current.revision(), changes.revision()), next);
 		}
 		applied();
 	}
@@ -278,7 +281,7 @@ public final class ManagementSync implements SmartLifecycle {
 			.subscribe(null, error -> log.warn("Management snapshot write failed", error)));
 	}
 
-	/** Writes the raw state if it is newer than what is on disk. */
+	/** Writes the raw state unless it is what the disk has already. */
 	private void writeSnapshot() {
 		this.snapshotPending.set(false);
 		ManagementSnapshotFile file = this.snapshotFile;
@@ -286,16 +289,17 @@ public final class ManagementSync implements SmartLifecycle {
 			return;
 		}
 		synchronized (file) {
-			Map<Kind, Map<String, StoredResource>> current = this.raw;
-			long revision = this.rawRevision;
-			if (revision == this.writtenRevision) {
+			Raw current = this.raw;
+			if (current.generation() == this.writtenGeneration) {
 				return;
 			}
 			Map<Kind, List<StoredResource>> all = new EnumMap<>(Kind.class);
-			current.forEach((k, of) -> all.put(k,
-					of.values().stream().sorted(java.util.Comparator.comparing(StoredResource::id)).toList()));
-			if (file.write(new Snapshot(revision, all))) {
-				this.writtenRevision = revision;
+			current.resources()
+				.forEach((k, of) -> all.put(k,
+						of.values().stream().sorted(java.util.Comparator.comparing(StoredResource::id)).toList()));
+			if (file.write(new Snapshot(current.revision(), all))) {
+				this.writtenGeneration = current.generation();
+				this.writtenRevision = current.revision();
 			}
 		}
 	}
@@ -324,6 +328,13 @@ public final class ManagementSync implements SmartLifecycle {
 	/** The revision last written to the disk snapshot, -1 if none. */
 	long writtenRevision() {
 		return this.writtenRevision;
+	}
+
+	/**
+	 * @param generation counts applications, so a write knows whether the disk has this
+	 * one
+	 */
+	private record Raw(long generation, long revision, Map<Kind, Map<String, StoredResource>> resources) {
 	}
 
 	private static Map<Kind, Map<String, StoredResource>> emptyRaw() {

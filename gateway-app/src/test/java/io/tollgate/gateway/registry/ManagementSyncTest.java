@@ -138,17 +138,21 @@ class ManagementSyncTest {
 	@Test
 	void whenTheFeedNoLongerReachesBack_thenTheReplicaLoadsASnapshot() throws Exception {
 		startSync(null);
+		// an announced change applied: the subscription is in place and has caught up
+		put(this.writer, "p0", TestPlanCodec.plan("P", "1/1s"));
+		await(Duration.ofSeconds(2), () -> this.state.revision() == 1);
 		// commits nobody hears, beyond a feed of 3
 		RedisManagementStore silent = layer.store(AuditChain.of("s3cret"),
 				new RedisManagementStore.Settings("tollgate:mgmt:nobody", 3, 1000, 1000));
 		for (int i = 1; i <= 5; i++) {
 			put(silent, "p" + i, TestPlanCodec.plan("P", "1/1s"));
 		}
-		assertThat(layer.store().changesSince(0).block(T).gap()).isTrue();
+		assertThat(layer.store().changesSince(1).block(T).gap()).isTrue();
+		assertThat(this.state.revision()).isEqualTo(1);
 		this.sync.requestSync();
-		await(Duration.ofSeconds(1), () -> this.state.revision() == 5);
+		await(Duration.ofSeconds(1), () -> this.state.revision() == 6);
 		assertThat(this.heard.get(this.heard.size() - 1).full()).isTrue();
-		assertThat(this.state.all(Kind.PLANS, TestPlanCodec.Plan.class)).hasSize(5);
+		assertThat(this.state.all(Kind.PLANS, TestPlanCodec.Plan.class)).hasSize(6);
 	}
 
 	@Test
