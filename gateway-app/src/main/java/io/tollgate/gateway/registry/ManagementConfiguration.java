@@ -121,7 +121,7 @@ public class ManagementConfiguration {
 			@Qualifier("mgmtFindScript") LuaScript find, @Qualifier("mgmtAuditScript") LuaScript audit,
 			AuditChain chain, ManagementProperties properties) {
 		properties.validate();
-		return new RedisManagementStore(executor.calls("management"), channels,
+		return new RedisManagementStore(executor, channels,
 				new RedisManagementStore.Scripts(commit, changes, snapshot, list, find, audit), chain,
 				Clock.systemUTC(),
 				RedisManagementStore.Settings.of(properties.getFeedLength(), properties.getAuditLength()));

@@ -20,6 +20,8 @@ import reactor.util.retry.Retry;
 import io.tollgate.policy.redis.LuaScript;
 import io.tollgate.policy.redis.RedisCalls;
 import io.tollgate.policy.redis.RedisChannels;
+import io.tollgate.policy.redis.RedisExecutor;
+import io.tollgate.policy.redis.RedisWarmup;
 import io.tollgate.policy.redis.ScriptReply;
 
 /**
@@ -29,7 +31,7 @@ import io.tollgate.policy.redis.ScriptReply;
  * here (its key never reaches Redis): read the head, seal the batch's entries, commit
  * with a compare-and-set on the head revision, and seal again if another batch won.
  */
-public final class RedisManagementStore implements ResourceStore, ChangeFeed, AuditLog {
+public final class RedisManagementStore implements ResourceStore, ChangeFeed, AuditLog, RedisWarmup {
 
 	private static final Logger log = LoggerFactory.getLogger(RedisManagementStore.class);
 
@@ -65,7 +67,11 @@ public final class RedisManagementStore implements ResourceStore, ChangeFeed, Au
 
 	private static final String KIND_LIST = String.join(",", java.util.Arrays.stream(KINDS).map(Kind::path).toList());
 
+	/** Reads and writes whose reply may be large or must not be cut short. */
 	private final RedisCalls redis;
+
+	/** Small reads, bounded by {@code tollgate.redis.timeout}. */
+	private final RedisCalls background;
 
 	private final RedisChannels channels;
 
@@ -114,9 +120,18 @@ public final class RedisManagementStore implements ResourceStore, ChangeFeed, Au
 
 	}
 
-	public RedisManagementStore(RedisCalls redis, RedisChannels channels, Scripts scripts, AuditChain chain,
+	/**
+	 * Calls through {@code executor} as feature {@code management}. Commits, snapshots,
+	 * catch-ups and audit pages wait for Redis while it counts as up, bounded by
+	 * {@code spring.data.redis.timeout}: a commit cut short could still have committed,
+	 * and a snapshot of thousands of resources may need longer than a background call's
+	 * {@code tollgate.redis.timeout}; only the revision read is a bounded background
+	 * call.
+	 */
+	public RedisManagementStore(RedisExecutor executor, RedisChannels channels, Scripts scripts, AuditChain chain,
 			Clock clock, Settings settings) {
-		this.redis = redis;
+		this.redis = executor.requestCalls("management");
+		this.background = executor.calls("management");
 		this.channels = channels;
 		this.scripts = scripts;
 		this.chain = chain;
@@ -130,6 +145,15 @@ public final class RedisManagementStore implements ResourceStore, ChangeFeed, Au
 
 	static String idsKey(Kind kind) {
 		return PREFIX + "ids:" + kind.path();
+	}
+
+	/**
+	 * Before traffic: connects to the node holding {@code {mgmt}} and has it compile the
+	 * feed script.
+	 */
+	@Override
+	public Mono<Void> warmUp() {
+		return revision().flatMap(revision -> changesSince(revision)).then();
 	}
 
 	// --- ResourceStore
@@ -251,7 +275,7 @@ public final class RedisManagementStore implements ResourceStore, ChangeFeed, Au
 
 	@Override
 	public Mono<Long> revision() {
-		return this.redis.call(t -> t.<String, String>opsForHash().get(HEAD, "revision"))
+		return this.background.call(t -> t.<String, String>opsForHash().get(HEAD, "revision"))
 			.map(Long::parseLong)
 			.defaultIfEmpty(0L);
 	}
@@ -476,10 +500,6 @@ public final class RedisManagementStore implements ResourceStore, ChangeFeed, Au
 				}
 			}
 			return new StoredResource(kind, id, 0, envelope);
-		}
-
-		static String of(long revision, String json) {
-			return revision + ":" + json;
 		}
 
 	}

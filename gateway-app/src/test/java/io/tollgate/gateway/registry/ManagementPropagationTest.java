@@ -184,9 +184,9 @@ class ManagementPropagationTest {
 	void whenAnAnnouncementIsMissed_thenTheResyncAppliesTheChangeWithinTheResyncInterval() throws Exception {
 		GatewayInstance g = gateways.get(0);
 		// commits on a channel nobody listens to: as if every announcement were lost
-		RedisManagementStore silent = new RedisManagementStore(g.bean(RedisExecutor.class).calls("management"),
-				g.bean(RedisChannels.class), RedisManagementStore.Scripts.load(), g.bean(AuditChain.class),
-				Clock.systemUTC(), new RedisManagementStore.Settings("tollgate:mgmt:nobody", 10_000, 100_000, 1000));
+		RedisManagementStore silent = new RedisManagementStore(g.bean(RedisExecutor.class), g.bean(RedisChannels.class),
+				RedisManagementStore.Scripts.load(), g.bean(AuditChain.class), Clock.systemUTC(),
+				new RedisManagementStore.Settings("tollgate:mgmt:nobody", 10_000, 100_000, 1000));
 		long start = System.nanoTime();
 		long revision = commit(silent, "unannounced");
 		Duration resync = Duration.ofSeconds(5); // the shipped

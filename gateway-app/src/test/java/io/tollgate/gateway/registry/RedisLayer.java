@@ -80,9 +80,12 @@ final class RedisLayer implements AutoCloseable {
 		return new RedisLayer(redis.startNow());
 	}
 
+	/** A store on this layer, warmed up as the application warms it before traffic. */
 	RedisManagementStore store(AuditChain chain, RedisManagementStore.Settings settings) {
-		return new RedisManagementStore(this.executor.calls("management"), this.channels, this.scripts, chain,
+		RedisManagementStore store = new RedisManagementStore(this.executor, this.channels, this.scripts, chain,
 				Clock.systemUTC(), settings);
+		store.warmUp().block(Duration.ofSeconds(10));
+		return store;
 	}
 
 	RedisManagementStore store() {
