@@ -17,11 +17,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 
 import io.tollgate.gateway.consumer.ResolvedPlan;
 import io.tollgate.gateway.support.GatewayInstance;
 import io.tollgate.gateway.support.Route;
 import io.tollgate.policy.circuitbreaker.SharedCircuitBreakers;
+import io.tollgate.policy.route.RouteStateJanitor;
 import io.tollgate.testsupport.jwt.TestIdentityProvider;
 import io.tollgate.testsupport.redis.RedisExtension;
 import io.tollgate.testsupport.upstream.TestUpstream;
@@ -450,6 +452,20 @@ class ManagedApisIntegrationTest {
 		eventually(() -> breakers.get("stateful") == null, "the deleted API's breaker is released");
 		eventually(() -> !ratelimitsEndpoint().contains("\"api:stateful\""), "the deleted API's limiter is released");
 		assertThat(this.gateway.bean(ManagedApis.class).liveRouteIds()).noneMatch(id -> id.contains("stateful"));
+	}
+
+	@Test
+	void aRouteRefresh_keepsThePerRouteStateOfManagedApis() throws Exception {
+		put("kept", api("/kept", upstream.url(), "published", PUBLIC,
+				"\"rateLimit\":{\"limits\":[\"100/1m\"]},\"circuitBreaker\":{}"));
+		SharedCircuitBreakers breakers = this.gateway.bean(SharedCircuitBreakers.class);
+		assertThat(breakers.get("kept")).isNotNull();
+		RouteStateJanitor janitor = this.gateway.bean(RouteStateJanitor.class);
+		this.gateway.context().publishEvent(new RefreshRoutesEvent(this));
+		janitor.prune().block(Duration.ofSeconds(5));
+		assertThat(breakers.get("kept")).isNotNull();
+		assertThat(ratelimitsEndpoint()).contains("\"api:kept\"");
+		assertThat(get("/kept/x").statusCode()).isEqualTo(200);
 	}
 
 	// --- what the store holds is validated again

@@ -79,14 +79,21 @@ public class ManagedTestSources {
 	 * Admin API would, and syncs the gateway.
 	 */
 	public static ApiDefinition put(GatewayInstance gateway, String id, String json) {
+		ApiDefinition api = commitOnly(gateway, id, json);
+		sync(gateway);
+		return api;
+	}
+
+	/** Validates and commits, without syncing the gateway. */
+	public static ApiDefinition commitOnly(GatewayInstance gateway, String id, String json) {
 		ApiCodec codec = gateway.bean(ApiCodec.class);
 		ResourceCodec.Parsed<ApiDefinition> parsed = codec.parse(id, json);
 		if (!parsed.isValid()) {
 			throw new IllegalArgumentException("Invalid API " + id + ": " + parsed.errors());
 		}
 		String canonical = codec.canonical(parsed.value());
-		commit(gateway, Write.put(Kind.APIS, id, canonical, Precondition.any(), codec.uniques(parsed.value()), null,
-				canonical));
+		commitBatch(gateway, List.of(Write.put(Kind.APIS, id, canonical, Precondition.any(),
+				codec.uniques(parsed.value()), null, canonical)));
 		return parsed.value();
 	}
 
@@ -94,21 +101,24 @@ public class ManagedTestSources {
 	 * Writes raw JSON to the store, unvalidated (as someone with access to Redis could).
 	 */
 	public static void putRaw(GatewayInstance gateway, String id, String json) {
-		commit(gateway, Write.put(Kind.APIS, id, json, Precondition.any(), java.util.Set.of(), null, json));
+		commitBatch(gateway,
+				List.of(Write.put(Kind.APIS, id, json, Precondition.any(), java.util.Set.of(), null, json)));
+		sync(gateway);
 	}
 
 	public static void delete(GatewayInstance gateway, String id) {
-		commit(gateway, Write.delete(Kind.APIS, id, Precondition.exists()));
+		commitBatch(gateway, List.of(Write.delete(Kind.APIS, id, Precondition.exists())));
+		sync(gateway);
 	}
 
-	private static void commit(GatewayInstance gateway, Write write) {
+	/** Commits writes as one batch, without syncing the gateway. */
+	public static void commitBatch(GatewayInstance gateway, List<Write> writes) {
 		Commit commit = gateway.bean(InMemoryManagementStore.class)
-			.commit(Batch.of("test", write.isDelete() ? "delete" : "replace", write))
-			.block(Duration.ofSeconds(5));
+			.commit(new Batch("test", "apply", writes))
+			.block(Duration.ofSeconds(30));
 		if (!commit.committed()) {
 			throw new IllegalStateException("Refused: " + commit);
 		}
-		sync(gateway);
 	}
 
 	/** Consumers' plans and the JWT clients that identify consumers, set by tests. */
