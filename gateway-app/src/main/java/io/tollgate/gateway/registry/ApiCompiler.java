@@ -35,6 +35,10 @@ final class ApiCompiler {
 	}
 
 	CompiledApi compile(ApiDefinition api, ApiMetrics.Meters meters) {
+		if (api.status() == ApiDefinition.Status.RETIRED) {
+			// answers 410 before any limiter or breaker would run: hold neither
+			return new CompiledApi(api, null, null, meters, null);
+		}
 		try {
 			return new CompiledApi(api, rateLimit(api), breaker(api), meters, null);
 		}

@@ -132,6 +132,9 @@ final class CompiledApi {
 	/** The route ids an API will hold once compiled (to protect them while it is). */
 	static Set<String> routeIdsOf(ApiDefinition api) {
 		Set<String> ids = new HashSet<>();
+		if (api.status() == ApiDefinition.Status.RETIRED) {
+			return ids;
+		}
 		if (api.rateLimit() != null) {
 			ids.add(api.routeId());
 		}

@@ -36,10 +36,11 @@ final class ManagedApiAccessFilter implements GatewayFilter {
 		CompiledApi api = match.api();
 		Status status = api.definition().status();
 		if (status == Status.DEPRECATED || status == Status.RETIRED) {
-			lifecycleHeaders(exchange.getResponse().getHeaders(), api, match.successorPath());
-		}
-		if (status == Status.RETIRED) {
-			return gone(exchange, api, match.successorPath());
+			String successor = match.successorPath();
+			lifecycleHeaders(exchange.getResponse().getHeaders(), api, successor);
+			if (status == Status.RETIRED) {
+				return gone(exchange, api, successor);
+			}
 		}
 		if (api.failure() != null) {
 			exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "30");

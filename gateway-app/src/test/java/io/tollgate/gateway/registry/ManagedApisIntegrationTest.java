@@ -202,10 +202,14 @@ class ManagedApisIntegrationTest {
 	@Test
 	void retiredApi_answers410Gone_withoutCallingTheUpstream() {
 		put("ret-v2", api("/ret/v2", upstream.url(), "published", PUBLIC));
+		SharedCircuitBreakers breakers = this.gateway.bean(SharedCircuitBreakers.class);
+		put("ret-v1", api("/ret/v1", upstream.url(), "published", "{\"mode\":\"jwt\"}", "\"circuitBreaker\":{}"));
+		assertThat(breakers.get("ret-v1")).isNotNull();
 		put("ret-v1",
 				api("/ret/v1", upstream.url(), "retired", "{\"mode\":\"jwt\"}",
 						"\"deprecatedAt\":\"2025-01-01T00:00:00Z\"", "\"sunsetAt\":\"2025-06-01T00:00:00Z\"",
-						"\"successor\":\"ret-v2\""));
+						"\"successor\":\"ret-v2\"", "\"circuitBreaker\":{}"));
+		eventually(() -> breakers.get("ret-v1") == null, "a retired API holds no breaker");
 		HttpResponse<String> r = get("/ret/v1/orders");
 		assertProblem(r, 410);
 		assertThat(r.body()).contains("\"title\":\"Gone\"",
