@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -58,6 +59,15 @@ public class ManagementConfiguration {
 			}
 		}
 		return new ManagementState(all, invalid);
+	}
+
+	/**
+	 * Every {@link ManagementListener} bean hears each change, from the first load on.
+	 */
+	@Bean
+	SmartInitializingSingleton managementListenerRegistration(ManagementState state,
+			ObjectProvider<ManagementListener> listeners) {
+		return () -> listeners.orderedStream().forEach(state::addListener);
 	}
 
 	@Bean

@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -45,12 +44,6 @@ public class ManagedTestSources {
 	@Bean
 	ManagementState testManagementState(List<ResourceCodec<?>> codecs, ObjectProvider<MeterRegistry> registry) {
 		return new ManagementState(codecs, new InvalidResources(registry.getIfAvailable()));
-	}
-
-	@Bean
-	SmartInitializingSingleton testManagementListeners(ManagementState state,
-			ObjectProvider<ManagementListener> listeners) {
-		return () -> listeners.orderedStream().forEach(state::addListener);
 	}
 
 	@Bean
