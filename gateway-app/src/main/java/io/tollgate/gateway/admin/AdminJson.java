@@ -94,10 +94,6 @@ final class AdminJson {
 		return this.mapper.createObjectNode();
 	}
 
-	Map<String, Object> map(JsonNode node) {
-		return this.mapper.convertValue(node, Map.class);
-	}
-
 	/**
 	 * Values that could be taken for a SpEL template or a property placeholder are
 	 * refused wherever they appear (keys too), whatever the codec would do with them.
