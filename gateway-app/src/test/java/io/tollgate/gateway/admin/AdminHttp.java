@@ -16,7 +16,11 @@ final class AdminHttp {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	/** HTTP/1.1 like curl and operators' scripts (no h2c upgrade attempts). */
+	private static final HttpClient HTTP = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private final int port;
 
@@ -65,6 +69,15 @@ final class AdminHttp {
 			return new Response(r.statusCode(), r.headers(), r.body());
 		}
 		catch (IOException ex) {
+			if (ex instanceof java.net.http.HttpTimeoutException) {
+				// a hang is a bug to diagnose: show where every thread was
+				Thread.getAllStackTraces().forEach((t, st) -> {
+					System.out.println("THREAD " + t.getName() + " " + t.getState());
+					for (StackTraceElement e : st) {
+						System.out.println("    at " + e);
+					}
+				});
+			}
 			throw new IllegalStateException(ex);
 		}
 		catch (InterruptedException ex) {
