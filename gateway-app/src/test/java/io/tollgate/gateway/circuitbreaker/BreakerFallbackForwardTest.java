@@ -20,6 +20,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.tollgate.gateway.support.GatewayInstance;
 import io.tollgate.gateway.support.Route;
+import io.tollgate.testsupport.jwt.TestIdentityProvider;
 import io.tollgate.testsupport.redis.RedisExtension;
 import io.tollgate.testsupport.upstream.TestUpstream;
 
@@ -41,6 +42,10 @@ class BreakerFallbackForwardTest {
 	@RegisterExtension
 	static final TestUpstream fallbacks = new TestUpstream();
 
+	/** Forcing a breaker is an actuator write: it needs an admin token. */
+	@RegisterExtension
+	static final TestIdentityProvider idp = new TestIdentityProvider();
+
 	static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	GatewayInstance gateway;
@@ -49,6 +54,7 @@ class BreakerFallbackForwardTest {
 	void start() throws Exception {
 		this.gateway = GatewayInstance.builder()
 			.redis(redis)
+			.jwt(idp)
 			.route(Route.id("orders")
 				.uri(sick.url())
 				.path("/orders/**")
@@ -76,6 +82,7 @@ class BreakerFallbackForwardTest {
 				.newBuilder(URI.create(
 						"http://127.0.0.1:" + this.gateway.managementPort() + "/actuator/circuitbreakers/" + breaker))
 				.header("Content-Type", "application/json")
+				.header("Authorization", "Bearer " + idp.token("operator", "tollgate:admin"))
 				.POST(HttpRequest.BodyPublishers.ofString("{\"state\":\"open\"}")));
 			assertThat(forced.statusCode()).as("force " + breaker + " open").isEqualTo(200);
 		}

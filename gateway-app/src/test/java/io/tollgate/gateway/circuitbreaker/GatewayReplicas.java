@@ -147,9 +147,20 @@ final class GatewayReplicas implements AutoCloseable {
 		}
 
 		HttpResponse<String> management(String method, String path, String jsonBody) {
+			return management(method, path, jsonBody, null);
+		}
+
+		/**
+		 * A management call with {@code Authorization: Bearer <token>} when a token is
+		 * given.
+		 */
+		HttpResponse<String> management(String method, String path, String jsonBody, String token) {
 			try {
 				HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
 					.timeout(Duration.ofSeconds(10));
+				if (token != null) {
+					b.header("Authorization", "Bearer " + token);
+				}
 				b = jsonBody == null ? b.GET() : b.method(method, HttpRequest.BodyPublishers.ofString(jsonBody))
 					.header("Content-Type", "application/json");
 				return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.tollgate.gateway.circuitbreaker.GatewayReplicas.Replica;
 import io.tollgate.policy.circuitbreaker.BreakerState;
+import io.tollgate.testsupport.jwt.TestIdentityProvider;
 import io.tollgate.testsupport.redis.RedisExtension;
 import io.tollgate.testsupport.upstream.TestUpstream;
 
@@ -65,6 +66,10 @@ class SharedCircuitBreakerReplicasTest {
 	@RegisterExtension
 	static final TestUpstream statusUpstream = new TestUpstream();
 
+	/** Forcing a breaker is an actuator write: it needs a token with tollgate:admin. */
+	@RegisterExtension
+	static final TestIdentityProvider idp = new TestIdentityProvider();
+
 	/** Nothing listens here: connections are refused. */
 	static final String UNREACHABLE = "http://127.0.0.1:" + closedPort();
 
@@ -83,6 +88,9 @@ class SharedCircuitBreakerReplicasTest {
 	@BeforeAll
 	static void boot() {
 		Map<String, String> common = new LinkedHashMap<>(redis.springProperties());
+		common.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", idp.issuer());
+		common.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", idp.jwksUri());
+		common.put("spring.security.oauth2.resourceserver.jwt.audiences", idp.audience());
 		named(common, "spread", "minimum-calls", "12");
 		named(common, "propagate", "minimum-calls", "5");
 		named(common, "local", "minimum-calls", "5");
@@ -342,8 +350,16 @@ class SharedCircuitBreakerReplicasTest {
 	@Order(6)
 	void whenOperatorForcesTheBreakerOpenOrClosedOnOneReplica_thenEveryReplicaFollowsWithinOneSecond()
 			throws Exception {
-		HttpResponse<String> forced = a().management("POST", "/actuator/circuitbreakers/forced",
-				"{\"state\":\"open\"}");
+		String operator = idp.token("operator", "tollgate:admin");
+		assertThat(a().management("POST", "/actuator/circuitbreakers/forced", "{\"state\":\"open\"}").statusCode())
+			.as("no token")
+			.isEqualTo(401);
+		assertThat(a()
+			.management("POST", "/actuator/circuitbreakers/forced", "{\"state\":\"open\"}",
+					idp.token("viewer", "tollgate:admin:read"))
+			.statusCode()).as("read scope only").isEqualTo(403);
+		HttpResponse<String> forced = a().management("POST", "/actuator/circuitbreakers/forced", "{\"state\":\"open\"}",
+				operator);
 		assertThat(forced.statusCode()).isEqualTo(200);
 		assertThat(forced.body()).contains("FORCED_OPEN");
 		long at = System.nanoTime();
@@ -361,8 +377,8 @@ class SharedCircuitBreakerReplicasTest {
 		assertThat(c().management("GET", "/actuator/health", null).body()).contains("circuitBreakers");
 
 		forcedUpstream.respondWith(500);
-		assertThat(a().management("POST", "/actuator/circuitbreakers/forced", "{\"state\":\"closed\"}").statusCode())
-			.isEqualTo(200);
+		assertThat(a().management("POST", "/actuator/circuitbreakers/forced", "{\"state\":\"closed\"}", operator)
+			.statusCode()).isEqualTo(200);
 		waitFor(Duration.ofSeconds(1),
 				() -> gateways.replicas.stream()
 					.allMatch(r -> r.breaker("forced").sharedState() == BreakerState.FORCED_CLOSED),
@@ -377,12 +393,12 @@ class SharedCircuitBreakerReplicasTest {
 		Thread.sleep(500);
 		assertThat(b().get("/forced/x").statusCode()).isEqualTo(500);
 
-		assertThat(b().management("POST", "/actuator/circuitbreakers/forced", "{\"state\":\"reset\"}").statusCode())
-			.isEqualTo(200);
+		assertThat(b().management("POST", "/actuator/circuitbreakers/forced", "{\"state\":\"reset\"}", operator)
+			.statusCode()).isEqualTo(200);
 		waitFor(Duration.ofSeconds(1), () -> gateways.replicas.stream()
 			.allMatch(r -> r.breaker("forced").sharedState() == BreakerState.CLOSED), "back to automatic");
-		assertThat(a().management("POST", "/actuator/circuitbreakers/forced", "{\"state\":\"sideways\"}").statusCode())
-			.isEqualTo(400);
+		assertThat(a().management("POST", "/actuator/circuitbreakers/forced", "{\"state\":\"sideways\"}", operator)
+			.statusCode()).isEqualTo(400);
 	}
 
 	@Test
