@@ -15,6 +15,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import io.tollgate.policy.identity.Caller;
 import io.tollgate.policy.identity.ClaimHeaderValues;
 import io.tollgate.policy.identity.IdentityHeaders;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /**
  * {@code ClaimsToHeaders=sub:X-User-Id,tenant:X-Tenant-Id}: copies claims into upstream
@@ -95,7 +96,7 @@ public class ClaimsToHeadersGatewayFilterFactory
 				}
 				int colon = item.lastIndexOf(':');
 				if (colon <= 0 || colon == item.length() - 1) {
-					throw new IllegalArgumentException(
+					throw new TollgateConfigurationException(
 							"ClaimsToHeaders mapping '" + item.trim() + "' must be claim:Header-Name");
 				}
 				String header = item.substring(colon + 1).trim();
@@ -103,13 +104,13 @@ public class ClaimsToHeadersGatewayFilterFactory
 					IdentityHeaders.validate(header);
 				}
 				catch (IllegalArgumentException ex) {
-					throw new IllegalArgumentException("ClaimsToHeaders: " + ex.getMessage(), ex);
+					throw new TollgateConfigurationException("ClaimsToHeaders: " + ex.getMessage(), ex);
 				}
 				mappings.add(new Mapping(ClaimPath.of(item.substring(0, colon)), header));
 			}
 		}
 		if (mappings.isEmpty()) {
-			throw new IllegalArgumentException("ClaimsToHeaders needs at least one claim:Header mapping");
+			throw new TollgateConfigurationException("ClaimsToHeaders needs at least one claim:Header mapping");
 		}
 		return mappings;
 	}

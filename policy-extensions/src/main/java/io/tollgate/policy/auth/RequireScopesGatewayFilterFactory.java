@@ -10,6 +10,7 @@ import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 
 import io.tollgate.policy.identity.Caller;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /**
  * {@code RequireScopes=orders:read,orders:write}: every listed scope must be granted by
@@ -43,7 +44,7 @@ public class RequireScopesGatewayFilterFactory
 			}
 		}
 		if (required.isEmpty()) {
-			throw new IllegalArgumentException("RequireScopes needs at least one scope");
+			throw new TollgateConfigurationException("RequireScopes needs at least one scope");
 		}
 		String requiredText = String.join(" ", required);
 		return new OrderedGatewayFilter((exchange, chain) -> {
