@@ -37,6 +37,11 @@ public final class RemovedPropertiesCheck implements BeanFactoryPostProcessor {
 
 	private final Environment environment;
 
+	/** Each removed property and its replacement. */
+	public static Map<String, String> removedProperties() {
+		return REMOVED;
+	}
+
 	public RemovedPropertiesCheck(Environment environment) {
 		this.environment = environment;
 	}
