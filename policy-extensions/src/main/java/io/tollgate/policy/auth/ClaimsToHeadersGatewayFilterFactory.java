@@ -16,6 +16,7 @@ import io.tollgate.policy.identity.Caller;
 import io.tollgate.policy.identity.ClaimHeaderValues;
 import io.tollgate.policy.identity.IdentityHeaders;
 import io.tollgate.policy.config.TollgateConfigurationException;
+import io.tollgate.policy.route.DescribedGatewayFilter;
 
 /**
  * {@code ClaimsToHeaders=sub:X-User-Id,tenant:X-Tenant-Id}: copies claims into upstream
@@ -61,7 +62,9 @@ public class ClaimsToHeadersGatewayFilterFactory
 		if (identityHeaders != null) {
 			mappings.forEach(m -> identityHeaders.register(m.header));
 		}
-		return new OrderedGatewayFilter((exchange, chain) -> {
+		String description = "ClaimsToHeaders mappings = "
+				+ String.join(",", mappings.stream().map(m -> m.claim.name() + ":" + m.header).toList());
+		return new OrderedGatewayFilter(DescribedGatewayFilter.of(description, (exchange, chain) -> {
 			Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
 			Jwt jwt = caller == null ? null : caller.jwt();
 			List<String> encoded = new ArrayList<>(mappings.size());
@@ -84,7 +87,7 @@ public class ClaimsToHeadersGatewayFilterFactory
 				}
 			}).build();
 			return chain.filter(exchange.mutate().request(request).build());
-		}, RouteAuthenticationFilter.ORDER + 2);
+		}), RouteAuthenticationFilter.ORDER + 2);
 	}
 
 	private static List<Mapping> parse(Config config) {
