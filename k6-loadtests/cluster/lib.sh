@@ -107,7 +107,7 @@ start_replica() {
   spawn "$name" "$LOGS_DIR/$name.log" java $JAVA_OPTS -jar "$JAR" \
     --spring.profiles.active=demo --tollgate.demo.embedded=false --tollgate.demo.port="$DEMO_PORT" \
     --server.port="$(replica_port "$i")" --management.server.port="$(mgmt_port "$i")" \
-    "$redis_arg" --tollgate.ratelimit.replica-id="$name" $GATEWAY_ARGS
+    "$redis_arg" --tollgate.replica.id="$name" $GATEWAY_ARGS
 }
 
 wait_replica() {

@@ -15,6 +15,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import io.tollgate.policy.identity.Caller;
 import io.tollgate.policy.identity.ClaimHeaderValues;
 import io.tollgate.policy.identity.IdentityHeaders;
+import io.tollgate.policy.config.TollgateConfigurationException;
+import io.tollgate.policy.route.DescribedGatewayFilter;
 
 /**
  * {@code ClaimsToHeaders=sub:X-User-Id,tenant:X-Tenant-Id}: copies claims into upstream
@@ -60,7 +62,9 @@ public class ClaimsToHeadersGatewayFilterFactory
 		if (identityHeaders != null) {
 			mappings.forEach(m -> identityHeaders.register(m.header));
 		}
-		return new OrderedGatewayFilter((exchange, chain) -> {
+		String description = "ClaimsToHeaders mappings = "
+				+ String.join(",", mappings.stream().map(m -> m.claim.name() + ":" + m.header).toList());
+		return new OrderedGatewayFilter(DescribedGatewayFilter.of(description, (exchange, chain) -> {
 			Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
 			Jwt jwt = caller == null ? null : caller.jwt();
 			List<String> encoded = new ArrayList<>(mappings.size());
@@ -83,7 +87,7 @@ public class ClaimsToHeadersGatewayFilterFactory
 				}
 			}).build();
 			return chain.filter(exchange.mutate().request(request).build());
-		}, RouteAuthenticationFilter.ORDER + 2);
+		}), RouteAuthenticationFilter.ORDER + 2);
 	}
 
 	private static List<Mapping> parse(Config config) {
@@ -95,7 +99,7 @@ public class ClaimsToHeadersGatewayFilterFactory
 				}
 				int colon = item.lastIndexOf(':');
 				if (colon <= 0 || colon == item.length() - 1) {
-					throw new IllegalArgumentException(
+					throw new TollgateConfigurationException(
 							"ClaimsToHeaders mapping '" + item.trim() + "' must be claim:Header-Name");
 				}
 				String header = item.substring(colon + 1).trim();
@@ -103,13 +107,13 @@ public class ClaimsToHeadersGatewayFilterFactory
 					IdentityHeaders.validate(header);
 				}
 				catch (IllegalArgumentException ex) {
-					throw new IllegalArgumentException("ClaimsToHeaders: " + ex.getMessage(), ex);
+					throw new TollgateConfigurationException("ClaimsToHeaders: " + ex.getMessage(), ex);
 				}
 				mappings.add(new Mapping(ClaimPath.of(item.substring(0, colon)), header));
 			}
 		}
 		if (mappings.isEmpty()) {
-			throw new IllegalArgumentException("ClaimsToHeaders needs at least one claim:Header mapping");
+			throw new TollgateConfigurationException("ClaimsToHeaders needs at least one claim:Header mapping");
 		}
 		return mappings;
 	}

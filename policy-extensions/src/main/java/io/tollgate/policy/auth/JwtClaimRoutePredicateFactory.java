@@ -9,6 +9,7 @@ import org.springframework.cloud.gateway.handler.predicate.GatewayPredicate;
 import org.springframework.web.server.ServerWebExchange;
 
 import io.tollgate.policy.identity.Caller;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /**
  * {@code JwtClaim=tier, gold|platinum}: matches when the validated token has the claim (a
@@ -30,7 +31,7 @@ public class JwtClaimRoutePredicateFactory extends AbstractRoutePredicateFactory
 	public Predicate<ServerWebExchange> apply(Config config) {
 		ClaimPath path = ClaimPath.of(config.getClaim());
 		if (config.getRegexp() == null || config.getRegexp().isEmpty()) {
-			throw new IllegalArgumentException("JwtClaim needs a regexp for claim '" + path.name() + "'");
+			throw new TollgateConfigurationException("JwtClaim needs a regexp for claim '" + path.name() + "'");
 		}
 		Pattern pattern = Pattern.compile(config.getRegexp());
 		return new GatewayPredicate() {

@@ -10,6 +10,8 @@ import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 
 import io.tollgate.policy.identity.Caller;
+import io.tollgate.policy.config.TollgateConfigurationException;
+import io.tollgate.policy.route.DescribedGatewayFilter;
 
 /**
  * {@code RequireScopes=orders:read,orders:write}: every listed scope must be granted by
@@ -43,19 +45,20 @@ public class RequireScopesGatewayFilterFactory
 			}
 		}
 		if (required.isEmpty()) {
-			throw new IllegalArgumentException("RequireScopes needs at least one scope");
+			throw new TollgateConfigurationException("RequireScopes needs at least one scope");
 		}
 		String requiredText = String.join(" ", required);
-		return new OrderedGatewayFilter((exchange, chain) -> {
-			Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
-			if (caller == null || caller.jwt() == null) {
-				return BearerChallenge.missingToken(exchange);
-			}
-			if (!Scopes.of(caller.jwt()).containsAll(required)) {
-				return BearerChallenge.insufficientScope(exchange, requiredText);
-			}
-			return chain.filter(exchange);
-		}, RouteAuthenticationFilter.ORDER + 1);
+		return new OrderedGatewayFilter(
+				DescribedGatewayFilter.of("RequireScopes scopes = " + requiredText, (exchange, chain) -> {
+					Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
+					if (caller == null || caller.jwt() == null) {
+						return BearerChallenge.missingToken(exchange);
+					}
+					if (!Scopes.of(caller.jwt()).containsAll(required)) {
+						return BearerChallenge.insufficientScope(exchange, requiredText);
+					}
+					return chain.filter(exchange);
+				}), RouteAuthenticationFilter.ORDER + 1);
 	}
 
 	public static class Config {

@@ -32,6 +32,7 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.util.StringUtils;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /**
  * JWT validation for the resource server and the auth-related route predicates and
@@ -88,13 +89,14 @@ public class TollgateJwtAutoConfiguration {
 		for (String name : names) {
 			JWSAlgorithm alg = JWSAlgorithm.parse(name.trim());
 			if (!JWSAlgorithm.Family.RSA.contains(alg) && !JWSAlgorithm.Family.EC.contains(alg)) {
-				throw new IllegalStateException(ALGORITHMS_PROPERTY + ": '" + name
+				throw TollgateConfigurationException.property(ALGORITHMS_PROPERTY, ALGORITHMS_PROPERTY + ": '" + name
 						+ "' is not supported; use RSA (RS*, PS*) or EC (ES*) algorithms with a JWKS");
 			}
 			algorithms.add(alg);
 		}
 		if (algorithms.isEmpty()) {
-			throw new IllegalStateException(ALGORITHMS_PROPERTY + " must name at least one algorithm");
+			throw TollgateConfigurationException.property(ALGORITHMS_PROPERTY,
+					ALGORITHMS_PROPERTY + " must name at least one algorithm");
 		}
 		return algorithms;
 	}

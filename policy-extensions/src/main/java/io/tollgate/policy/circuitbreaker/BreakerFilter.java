@@ -13,6 +13,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 import io.tollgate.policy.problem.ProblemResponses;
+import io.tollgate.policy.observation.PolicyOutcomes;
 
 /**
  * One route's {@code SharedCircuitBreaker}. The permit is taken when the call is
@@ -45,6 +46,9 @@ final class BreakerFilter implements GatewayFilter {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		return this.breaker.acquire().flatMap(permit -> {
+			PolicyOutcomes.record(exchange, PolicyOutcomes.CIRCUIT_BREAKER, this.breaker.settings().name());
+			PolicyOutcomes.record(exchange, PolicyOutcomes.CIRCUIT_BREAKER_STATE, this.breaker.sharedState().name());
+			PolicyOutcomes.record(exchange, PolicyOutcomes.CIRCUIT_BREAKER_PERMITTED, String.valueOf(permit.granted()));
 			if (!permit.granted()) {
 				this.metrics.call(this.breaker, BreakerMetrics.Call.NOT_PERMITTED);
 				return rejected(exchange, permit);

@@ -20,6 +20,7 @@ import io.tollgate.policy.redis.LuaScript;
 import io.tollgate.policy.redis.RedisChannels;
 import io.tollgate.policy.redis.RedisExecutor;
 import io.tollgate.policy.redis.TollgateRedisAutoConfiguration;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /**
  * Shared circuit breakers: the {@code SharedCircuitBreaker} filter, its Redis store and
@@ -85,8 +86,14 @@ public class CircuitBreakerAutoConfiguration {
 
 	/** Named breakers are checked at startup, even those no route uses yet. */
 	private static void validateNamed(CircuitBreakerProperties properties) {
-		properties.getCircuitBreakers()
-			.forEach((name, named) -> BreakerSettings.resolve(name, named, new BreakerProperties()));
+		properties.getCircuitBreakers().forEach((name, named) -> {
+			try {
+				BreakerSettings.resolve(name, named, new BreakerProperties());
+			}
+			catch (IllegalArgumentException ex) {
+				throw TollgateConfigurationException.property("tollgate.circuit-breakers." + name, ex.getMessage());
+			}
+		});
 	}
 
 	@Bean

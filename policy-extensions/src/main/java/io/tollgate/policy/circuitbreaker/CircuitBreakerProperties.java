@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /**
  * Named shared circuit breakers ({@code tollgate.circuit-breakers.<name>.*}) and how
@@ -76,12 +77,15 @@ public class CircuitBreakerProperties {
 		void validate() {
 			for (Duration d : new Duration[] { flushInterval, pollInterval }) {
 				if (d == null || d.isNegative() || d.isZero()) {
-					throw new IllegalArgumentException(
+					throw TollgateConfigurationException.property(
+							d == flushInterval ? "tollgate.circuit-breaker-sync.flush-interval"
+									: "tollgate.circuit-breaker-sync.poll-interval",
 							"tollgate.circuit-breaker-sync.flush-interval and poll-interval must be positive durations");
 				}
 			}
 			if (channel == null || channel.isBlank()) {
-				throw new IllegalArgumentException("tollgate.circuit-breaker-sync.channel must not be blank");
+				throw TollgateConfigurationException.property("tollgate.circuit-breaker-sync.channel",
+						"tollgate.circuit-breaker-sync.channel must not be blank");
 			}
 		}
 

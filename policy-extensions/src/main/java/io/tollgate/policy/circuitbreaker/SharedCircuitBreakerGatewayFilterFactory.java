@@ -9,6 +9,7 @@ import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFac
 import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.lang.Nullable;
 import org.springframework.web.reactive.DispatcherHandler;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /**
  * {@code SharedCircuitBreaker=<name>[, <fallback-uri>]}: cuts a sick upstream off on
@@ -46,7 +47,7 @@ public class SharedCircuitBreakerGatewayFilterFactory
 	public GatewayFilter apply(Config config) {
 		String route = config.getRouteId() == null ? "unknown" : config.getRouteId();
 		if (config.getName() == null || config.getName().isBlank()) {
-			throw new IllegalArgumentException("Route '" + route + "': SharedCircuitBreaker needs a name");
+			throw new TollgateConfigurationException("Route '" + route + "': SharedCircuitBreaker needs a name");
 		}
 		String name = config.getName().trim();
 		try {
@@ -58,7 +59,8 @@ public class SharedCircuitBreakerGatewayFilterFactory
 			return new BreakerFilter(this.breakers.obtain(route, settings), this.metrics, fallbackUri, this.forward);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Route '" + route + "': SharedCircuitBreaker: " + ex.getMessage(), ex);
+			throw new TollgateConfigurationException("Route '" + route + "': SharedCircuitBreaker: " + ex.getMessage(),
+					ex);
 		}
 	}
 

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 
 import io.tollgate.policy.net.NetAutoConfiguration;
 import io.tollgate.policy.net.TrustedProxies;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /**
  * Connection-level limits of the edge (header timeout, per-client connection cap,
@@ -31,8 +32,9 @@ public class HttpHardeningAutoConfiguration {
 	@ConditionalOnMissingBean
 	ConnectionLimiter tollgateConnectionLimiter(HttpEdgeProperties properties, TrustedProxies proxies) {
 		if (properties.getMaxConnectionsPerClient() < 0) {
-			throw new IllegalStateException("tollgate.http.max-connections-per-client must be 0 (off) or positive, not "
-					+ properties.getMaxConnectionsPerClient());
+			throw TollgateConfigurationException.property("tollgate.http.max-connections-per-client",
+					"tollgate.http.max-connections-per-client must be 0 (off) or positive, not "
+							+ properties.getMaxConnectionsPerClient());
 		}
 		return new ConnectionLimiter(properties.getMaxConnectionsPerClient(), proxies);
 	}
@@ -46,7 +48,8 @@ public class HttpHardeningAutoConfiguration {
 
 	static Duration positive(Duration value, String property) {
 		if (value == null || value.isZero() || value.isNegative()) {
-			throw new IllegalStateException(property + " must be a positive duration, not " + value);
+			throw TollgateConfigurationException.property(property,
+					property + " must be a positive duration, not " + value);
 		}
 		return value;
 	}

@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.annotation.Bean;
 import reactor.core.publisher.Mono;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /** Identity headers: one global list, stripped from every client request. */
 @AutoConfiguration
@@ -20,7 +21,8 @@ public class IdentityHeadersAutoConfiguration {
 			return new IdentityHeaders(properties.getIdentityHeaders());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("tollgate.security.identity-headers: " + ex.getMessage(), ex);
+			throw TollgateConfigurationException.property("tollgate.security.identity-headers",
+					"tollgate.security.identity-headers: " + ex.getMessage());
 		}
 	}
 

@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 import io.tollgate.policy.http.Refusals;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /** Client address resolution, forwarding headers and request-framing checks. */
 @AutoConfiguration
@@ -23,7 +24,8 @@ public class NetAutoConfiguration {
 			return TrustedProxies.of(properties.getTrustedProxies());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("tollgate.trusted-proxies: " + ex.getMessage(), ex);
+			throw TollgateConfigurationException.property("tollgate.trusted-proxies",
+					"tollgate.trusted-proxies: " + ex.getMessage());
 		}
 	}
 

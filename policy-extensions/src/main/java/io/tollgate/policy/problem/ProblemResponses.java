@@ -1,6 +1,7 @@
 package io.tollgate.policy.problem;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -20,6 +21,13 @@ public final class ProblemResponses {
 
 	public static final MediaType PROBLEM_JSON = MediaType.APPLICATION_PROBLEM_JSON;
 
+	/**
+	 * Exchange attribute holding the request's trace id (set while tracing is on); every
+	 * problem body then carries it as {@code traceId}, so a support ticket matches a log
+	 * line and a trace.
+	 */
+	public static final String TRACE_ID_ATTRIBUTE = ProblemResponses.class.getName() + ".traceId";
+
 	private ProblemResponses() {
 	}
 
@@ -35,6 +43,15 @@ public final class ProblemResponses {
 		}
 		response.setStatusCode(status);
 		response.getHeaders().setContentType(PROBLEM_JSON);
+		Object traceId = exchange.getAttribute(TRACE_ID_ATTRIBUTE);
+		if (traceId != null) {
+			Map<String, Object> withTrace = new LinkedHashMap<>();
+			if (extensions != null) {
+				withTrace.putAll(extensions);
+			}
+			withTrace.put("traceId", traceId.toString());
+			extensions = withTrace;
+		}
 		byte[] body = json(status, title, detail, exchange.getRequest().getPath().value(), extensions)
 			.getBytes(StandardCharsets.UTF_8);
 		response.getHeaders().setContentLength(body.length);

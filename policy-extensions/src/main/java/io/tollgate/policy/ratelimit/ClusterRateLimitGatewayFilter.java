@@ -10,6 +10,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import io.tollgate.policy.observation.PolicyOutcomes;
 
 /**
  * One route's {@code ClusterRateLimit}: everything it needs per request was prepared by
@@ -43,10 +44,12 @@ final class ClusterRateLimitGatewayFilter implements GatewayFilter {
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		String callerKey = resolver.resolve(exchange);
 		if (callerKey == null) {
+			PolicyOutcomes.record(exchange, PolicyOutcomes.RATE_LIMIT_OUTCOME, "unidentified");
 			return unidentified(exchange);
 		}
 		return store.consume(policy, callerKey).flatMap(decision -> {
 			count(decision);
+			PolicyOutcomes.record(exchange, PolicyOutcomes.RATE_LIMIT_OUTCOME, outcome(decision));
 			if (decision.source() == RateLimitDecision.Source.UNAVAILABLE) {
 				return unavailable(exchange);
 			}
@@ -56,6 +59,16 @@ final class ClusterRateLimitGatewayFilter implements GatewayFilter {
 			}
 			return limited(exchange, decision);
 		});
+	}
+
+	private static String outcome(RateLimitDecision decision) {
+		if (decision.source() == RateLimitDecision.Source.UNAVAILABLE) {
+			return "unavailable";
+		}
+		if (decision.source() != RateLimitDecision.Source.SHARED) {
+			return decision.allowed() ? "fallback" : "fallback-limited";
+		}
+		return decision.allowed() ? "allowed" : "limited";
 	}
 
 	private void count(RateLimitDecision decision) {

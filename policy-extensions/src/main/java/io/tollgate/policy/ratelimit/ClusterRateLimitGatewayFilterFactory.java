@@ -9,6 +9,7 @@ import io.tollgate.policy.route.RouteScopedState;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
 import org.springframework.cloud.gateway.support.HasRouteId;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /**
  * {@code ClusterRateLimit}: limits shared by every replica through Redis, all checked and
@@ -55,7 +56,7 @@ public class ClusterRateLimitGatewayFilterFactory
 					new RateLimitHeaders(limits, config.isLegacyHeaders()), metrics.forRoute(route), config.getKey());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Route '" + route + "': ClusterRateLimit: " + ex.getMessage(), ex);
+			throw new TollgateConfigurationException("Route '" + route + "': ClusterRateLimit: " + ex.getMessage(), ex);
 		}
 	}
 

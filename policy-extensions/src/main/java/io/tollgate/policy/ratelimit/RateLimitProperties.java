@@ -1,6 +1,7 @@
 package io.tollgate.policy.ratelimit;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /**
  * Global settings of the {@code ClusterRateLimit} filters. How long a Redis call may take
@@ -27,7 +28,7 @@ public class RateLimitProperties {
 	/** Fails startup on settings that would break the guarantees of the limiter. */
 	void validate() {
 		if (this.localMaxKeys < 1) {
-			throw new IllegalArgumentException(
+			throw TollgateConfigurationException.property("tollgate.ratelimit.local-max-keys",
 					"tollgate.ratelimit.local-max-keys must be at least 1, got " + this.localMaxKeys);
 		}
 	}

@@ -3,6 +3,7 @@ package io.tollgate.policy.redis;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /**
  * How Tollgate talks to its Redis: one timeout for every call, and when the store counts
@@ -59,10 +60,12 @@ public class RedisStoreProperties {
 
 	/** Fails startup with a message naming the property. */
 	void validate() {
-		require(positive(this.timeout), "tollgate.redis.timeout must be a positive duration, got " + this.timeout);
-		require(this.failureThreshold >= 1,
+		require(positive(this.timeout), "tollgate.redis.timeout",
+				"tollgate.redis.timeout must be a positive duration, got " + this.timeout);
+		require(this.failureThreshold >= 1, "tollgate.redis.failure-threshold",
 				"tollgate.redis.failure-threshold must be at least 1, got " + this.failureThreshold);
 		require(positive(this.probeInterval) && this.probeInterval.compareTo(Duration.ofSeconds(10)) <= 0,
+				"tollgate.redis.probe-interval",
 				"tollgate.redis.probe-interval must be between 0 and 10s, got " + this.probeInterval);
 	}
 
@@ -70,9 +73,9 @@ public class RedisStoreProperties {
 		return d != null && !d.isNegative() && !d.isZero();
 	}
 
-	private static void require(boolean ok, String message) {
+	private static void require(boolean ok, String property, String message) {
 		if (!ok) {
-			throw new IllegalArgumentException(message);
+			throw TollgateConfigurationException.property(property, message);
 		}
 	}
 

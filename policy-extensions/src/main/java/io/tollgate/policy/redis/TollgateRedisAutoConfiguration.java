@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration;
@@ -39,18 +41,41 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 @EnableConfigurationProperties(RedisStoreProperties.class)
 public class TollgateRedisAutoConfiguration {
 
-	/** Reconnect quickly after an outage (Lettuce's default backoff grows to 30 s). */
+	/** Lettuce's I/O threads, shut down after its resources (see the class). */
 	@Bean
-	ClientResourcesBuilderCustomizer tollgateLettuceReconnectDelay() {
-		return builder -> builder
-			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+	@ConditionalOnMissingBean
+	LettuceEventLoops tollgateLettuceEventLoops() {
+		return new LettuceEventLoops(DefaultClientResources.DEFAULT_IO_THREADS);
 	}
 
+	/**
+	 * Reconnect quickly after an outage (Lettuce's default backoff grows to 30 s); event
+	 * loops that outlive the clients, so stopping while Redis is down logs nothing.
+	 */
 	@Bean
-	LettuceClientOptionsBuilderCustomizer tollgateLettuceClientOptions() {
+	ClientResourcesBuilderCustomizer tollgateLettuceClientResources(LettuceEventLoops eventLoops) {
+		return builder -> builder
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+			.eventLoopGroupProvider(eventLoops);
+	}
+
+	/**
+	 * Commands fail at once while disconnected instead of queueing. The socket options
+	 * replace Spring Boot's, so they carry {@code spring.data.redis.connect-timeout}
+	 * again.
+	 */
+	@Bean
+	LettuceClientOptionsBuilderCustomizer tollgateLettuceClientOptions(ObjectProvider<DataRedisProperties> redis) {
+		DataRedisProperties properties = redis.getIfAvailable();
+		Duration connectTimeout = properties == null ? null : properties.getConnectTimeout();
+		SocketOptions.Builder socket = SocketOptions.builder().keepAlive(true);
+		if (connectTimeout != null) {
+			socket.connectTimeout(connectTimeout);
+		}
+		SocketOptions socketOptions = socket.build();
 		return builder -> builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.autoReconnect(true)
-			.socketOptions(SocketOptions.builder().keepAlive(true).build());
+			.socketOptions(socketOptions);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -3,6 +3,7 @@ package io.tollgate.policy.replica;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import io.tollgate.policy.config.TollgateConfigurationException;
 
 /** This replica's identity and heartbeat ({@code tollgate.replica.*}). */
 @ConfigurationProperties("tollgate.replica")
@@ -47,12 +48,12 @@ public class ReplicaProperties {
 	void validate() {
 		if (this.heartbeatInterval == null || this.heartbeatInterval.isNegative() || this.heartbeatInterval.isZero()
 				|| this.heartbeatInterval.compareTo(Duration.ofSeconds(5)) > 0) {
-			throw new IllegalArgumentException(
+			throw TollgateConfigurationException.property("tollgate.replica.heartbeat-interval",
 					"tollgate.replica.heartbeat-interval must be between 0 and 5s, got " + this.heartbeatInterval);
 		}
 		if (this.heartbeatExpiry == null
 				|| this.heartbeatExpiry.compareTo(this.heartbeatInterval.multipliedBy(2)) < 0) {
-			throw new IllegalArgumentException(
+			throw TollgateConfigurationException.property("tollgate.replica.heartbeat-expiry",
 					"tollgate.replica.heartbeat-expiry must be at least twice heartbeat-interval, got "
 							+ this.heartbeatExpiry);
 		}
