@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.tracing.Tracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,6 +23,9 @@ import org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiv
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
@@ -44,6 +48,23 @@ public class TollgateRedisAutoConfiguration {
 	ClientResourcesBuilderCustomizer tollgateLettuceReconnectDelay() {
 		return builder -> builder
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+	}
+
+	/**
+	 * Spring Boot wraps every Lettuce command for observation whenever an observation
+	 * registry exists; with {@code management.observations.enable.lettuce=false}
+	 * (Tollgate's default) the observations are no-ops but every command still pays for
+	 * the wrapper.
+	 */
+	@Bean
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	ClientResourcesBuilderCustomizer tollgateLettuceTracing(Environment environment) {
+		boolean observed = environment.getProperty("management.observations.enable.lettuce", Boolean.class, true);
+		return builder -> {
+			if (!observed) {
+				builder.tracing(Tracing.disabled());
+			}
+		};
 	}
 
 	@Bean
