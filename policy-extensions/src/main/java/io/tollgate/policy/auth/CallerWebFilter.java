@@ -31,7 +31,8 @@ public final class CallerWebFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (!exchange.getRequest().getHeaders().containsHeader("Authorization")) {
+		if (exchange.getAttributes().containsKey(Caller.ATTRIBUTE)
+				|| !exchange.getRequest().getHeaders().containsHeader("Authorization")) {
 			return chain.filter(exchange);
 		}
 		return ReactiveSecurityContextHolder.getContext().map(SecurityContext::getAuthentication).doOnNext(auth -> {

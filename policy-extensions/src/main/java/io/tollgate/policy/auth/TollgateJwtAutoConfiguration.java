@@ -8,6 +8,7 @@ import java.util.Set;
 import com.nimbusds.jose.JWSAlgorithm;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -134,6 +135,14 @@ public class TollgateJwtAutoConfiguration {
 	@ConditionalOnMissingBean
 	RouteAuthenticationFilter routeAuthenticationFilter() {
 		return new RouteAuthenticationFilter();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(ReactiveJwtDecoder.class)
+	@ConditionalOnBooleanProperty(name = "tollgate.security.bearer-token-filter.enabled", matchIfMissing = true)
+	BearerTokenWebFilter tollgateBearerTokenWebFilter(ReactiveJwtDecoder decoder) {
+		return new BearerTokenWebFilter(decoder);
 	}
 
 	@Bean

@@ -53,6 +53,9 @@ final class RequestHeadTimeout {
 
 	private ScheduledFuture<?> timer;
 
+	/** When the first byte of a head not yet complete arrived (0: none pending). */
+	private long headStartNanos;
+
 	private ChannelHandlerContext messages;
 
 	private RequestHeadTimeout(Duration timeout, Refusals refusals) {
@@ -66,13 +69,25 @@ final class RequestHeadTimeout {
 		pipeline.addAfter(codecName, MESSAGES, state.new Messages());
 	}
 
-	private void bytesArrived(ChannelHandlerContext ctx) {
-		if (betweenRequests && timer == null && !expired && !upgraded) {
-			timer = ctx.executor().schedule(this::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+	private void bytesArrived() {
+		if (betweenRequests && timer == null && headStartNanos == 0 && !expired && !upgraded) {
+			headStartNanos = System.nanoTime() | 1;
+		}
+	}
+
+	/**
+	 * At the end of a read: a head begun but not complete gets its timer now. Most heads
+	 * arrive whole in one read, so most requests schedule and cancel no timer at all.
+	 */
+	private void readComplete(ChannelHandlerContext ctx) {
+		if (headStartNanos != 0 && timer == null && !expired && !upgraded) {
+			long left = timeoutNanos - (System.nanoTime() - headStartNanos);
+			timer = ctx.executor().schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
 		}
 	}
 
 	private void headArrived() {
+		headStartNanos = 0;
 		cancel();
 		betweenRequests = false;
 		responding++;
@@ -80,6 +95,7 @@ final class RequestHeadTimeout {
 
 	private void expire() {
 		timer = null;
+		headStartNanos = 0;
 		if (messages == null || !messages.channel().isActive()) {
 			return;
 		}
@@ -119,9 +135,15 @@ final class RequestHeadTimeout {
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
 			if (msg instanceof ByteBuf buf && buf.isReadable()) {
-				bytesArrived(ctx);
+				bytesArrived();
 			}
 			super.channelRead(ctx, msg);
+		}
+
+		@Override
+		public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+			readComplete(ctx);
+			super.channelReadComplete(ctx);
 		}
 
 		@Override

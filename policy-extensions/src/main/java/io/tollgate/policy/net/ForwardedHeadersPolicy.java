@@ -3,7 +3,6 @@ package io.tollgate.policy.net;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Locale;
 
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
@@ -33,12 +32,7 @@ public final class ForwardedHeadersPolicy implements HttpHeadersFilter, Ordered 
 		InetSocketAddress remote = request.getRemoteAddress();
 		InetAddress peer = remote == null ? null : remote.getAddress();
 		boolean trusted = proxies.isTrusted(peer);
-		HttpHeaders out = new HttpHeaders();
-		input.forEach((name, values) -> {
-			if (!isForwarding(name)) {
-				out.put(name, values);
-			}
-		});
+		HttpHeaders out = withoutForwarding(input);
 		HttpHeaders original = request.getHeaders();
 		String peerText = peer == null ? null : peer.getHostAddress();
 		if (trusted) {
@@ -73,9 +67,43 @@ public final class ForwardedHeadersPolicy implements HttpHeadersFilter, Ordered 
 		return out;
 	}
 
+	/**
+	 * The headers without any forwarding header: edited in place when they are a writable
+	 * copy (what the header filters before this one hand over), copied otherwise.
+	 */
+	private static HttpHeaders withoutForwarding(HttpHeaders input) {
+		List<String> forwarding = null;
+		for (String name : input.headerNames()) {
+			if (isForwarding(name)) {
+				if (forwarding == null) {
+					forwarding = new java.util.ArrayList<>(2);
+				}
+				forwarding.add(name);
+			}
+		}
+		try {
+			if (forwarding != null) {
+				forwarding.forEach(input::remove);
+			}
+			// probe writability without changing anything the caller can see
+			input.remove("X-Tollgate-Writable-Probe");
+			return input;
+		}
+		catch (UnsupportedOperationException readOnly) {
+			HttpHeaders out = new HttpHeaders();
+			input.forEach((name, values) -> {
+				if (!isForwarding(name)) {
+					out.put(name, values);
+				}
+			});
+			return out;
+		}
+	}
+
 	static boolean isForwarding(String name) {
-		String n = name.toLowerCase(Locale.ROOT);
-		return n.equals("forwarded") || n.startsWith("x-forwarded-") || n.equals("x-real-ip");
+		// no lower-cased copy per header and request
+		return name.equalsIgnoreCase("forwarded") || name.regionMatches(true, 0, "x-forwarded-", 0, 12)
+				|| name.equalsIgnoreCase("x-real-ip");
 	}
 
 	@Override

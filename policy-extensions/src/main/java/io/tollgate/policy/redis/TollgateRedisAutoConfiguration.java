@@ -7,6 +7,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.tracing.Tracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,6 +25,9 @@ import org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiv
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
@@ -46,6 +50,23 @@ public class TollgateRedisAutoConfiguration {
 	@ConditionalOnMissingBean
 	LettuceEventLoops tollgateLettuceEventLoops() {
 		return new LettuceEventLoops(DefaultClientResources.DEFAULT_IO_THREADS);
+	}
+
+	/**
+	 * Spring Boot wraps every Lettuce command for observation whenever an observation
+	 * registry exists; with {@code management.observations.enable.lettuce=false}
+	 * (Tollgate's default) the observations are no-ops but every command still pays for
+	 * the wrapper.
+	 */
+	@Bean
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	ClientResourcesBuilderCustomizer tollgateLettuceTracing(Environment environment) {
+		boolean observed = environment.getProperty("management.observations.enable.lettuce", Boolean.class, true);
+		return builder -> {
+			if (!observed) {
+				builder.tracing(Tracing.disabled());
+			}
+		};
 	}
 
 	/**
