@@ -82,9 +82,7 @@ public class ApiKeysProperties {
 		int bytes = this.secret.getBytes(StandardCharsets.UTF_8).length;
 		if (bytes < MIN_SECRET_BYTES) {
 			// never the value itself: it is a secret even when too short
-			throw new InvalidConfigurationPropertyValueException(SECRET_PROPERTY, "(hidden, " + bytes + " bytes)",
-					"must be at least " + MIN_SECRET_BYTES
-							+ " bytes; generate one with 'openssl rand -base64 48' and use the same on every replica");
+			throw new ApiKeySecretException("it has " + bytes + " bytes and must have at least " + MIN_SECRET_BYTES);
 		}
 		return this.secret;
 	}

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import io.tollgate.gateway.registry.ManagementState;
 import io.tollgate.gateway.registry.ManagementView;
 import io.tollgate.gateway.registry.ResourceStore;
+import io.tollgate.policy.auth.CallerAuthentication;
 import io.tollgate.policy.redis.RedisExecutor;
 
 /**
@@ -55,6 +56,23 @@ public class ConsumerConfiguration {
 					+ "key endpoints answer 503", ApiKeysProperties.SECRET_PROPERTY);
 		}
 		return new ApiKeyHasher(secret);
+	}
+
+	/** Consumers' API keys authenticate callers on routes that are not public. */
+	@Bean
+	CallerAuthentication apiKeyCallerAuthentication(ApiKeyHasher hasher) {
+		return new CallerAuthentication() {
+			@Override
+			public boolean enabled() {
+				return hasher.available();
+			}
+
+			@Override
+			public String howToEnable() {
+				return "set " + ApiKeysProperties.SECRET_PROPERTY
+						+ " so that consumers' API keys (X-API-Key) authenticate callers";
+			}
+		};
 	}
 
 	@Bean

@@ -1,9 +1,12 @@
 package io.tollgate.gateway.consumer;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -32,7 +35,8 @@ import io.tollgate.policy.problem.ProblemResponses;
  * other identity headers). A request with both a bearer token and an API key is refused
  * with 400: which of two identities applies is never guessed.
  */
-public final class ConsumerIdentificationWebFilter implements WebFilter, Ordered {
+public final class ConsumerIdentificationWebFilter
+		implements WebFilter, Ordered, ApplicationListener<WebServerInitializedEvent> {
 
 	/** Just after {@link CallerWebFilter} has bound the JWT's caller. */
 	public static final int ORDER = CallerWebFilter.ORDER + 10;
@@ -48,6 +52,9 @@ public final class ConsumerIdentificationWebFilter implements WebFilter, Ordered
 
 	private final LastUsedTracker lastUsed;
 
+	/** The data port, once the server listens; -1 before. */
+	private volatile int dataPort = -1;
+
 	public ConsumerIdentificationWebFilter(ApiKeyLookup keys, ClientIdIndex clientIds, LastUsedTracker lastUsed) {
 		this.keys = keys;
 		this.clientIds = clientIds;
@@ -59,8 +66,23 @@ public final class ConsumerIdentificationWebFilter implements WebFilter, Ordered
 		return ORDER;
 	}
 
+	/**
+	 * Web filters also run on a separate management port: identification is for the data
+	 * port only, so it learns which port that is.
+	 */
+	@Override
+	public void onApplicationEvent(WebServerInitializedEvent event) {
+		if (event.getApplicationContext().getServerNamespace() == null) {
+			this.dataPort = event.getWebServer().getPort();
+		}
+	}
+
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		InetSocketAddress local = exchange.getRequest().getLocalAddress();
+		if (local != null && this.dataPort > 0 && local.getPort() != this.dataPort) {
+			return chain.filter(exchange);
+		}
 		HttpHeaders headers = exchange.getRequest().getHeaders();
 		List<String> presented = headers.get(API_KEY_HEADER);
 		if (presented == null || presented.isEmpty()) {
