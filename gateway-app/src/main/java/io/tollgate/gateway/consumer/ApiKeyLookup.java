@@ -41,8 +41,8 @@ import io.tollgate.gateway.registry.StoredResource;
  * refused without one, so a flood of random keys with valid checksums costs a bounded
  * number of Redis calls.</li>
  * </ol>
- * Every change of {@code keys} clears the cache of keys found in the store (a full reload
- * clears both); a lookup that was under way during a change fills neither.
+ * Every application of changes clears the cache of keys found in the store (a full reload
+ * clears both caches); a lookup that was under way during one fills neither.
  */
 public final class ApiKeyLookup implements ViewListener {
 
@@ -232,10 +232,18 @@ public final class ApiKeyLookup implements ViewListener {
 
 	@Override
 	public void onChange(ManagementChanges changes, ManagementView view) {
+		// Every application, whatever it reports: a key created and deleted again
+		// between two applications never reaches the view, so no change of keys is
+		// reported for it, yet this replica may have found it in the store meanwhile.
+		this.generation.incrementAndGet();
+		this.found.invalidateAll();
+		if (changes.full()) {
+			// the store may have been replaced (restored, flushed): forget what it lacked
+			this.absent.invalidateAll();
+		}
 		if (!changes.touches(Kind.KEYS)) {
 			return;
 		}
-		this.generation.incrementAndGet();
 		Map<String, ApiKeyRecord> keys = view.all(Kind.KEYS, ApiKeyRecord.class);
 		if (changes.full()) {
 			Map<String, ApiKeyRecord> nextByHash = new ConcurrentHashMap<>();
@@ -246,28 +254,22 @@ public final class ApiKeyLookup implements ViewListener {
 			});
 			this.byHash = nextByHash;
 			this.hashById = nextHashById;
+			return;
 		}
-		else {
-			Set<String> ids = new HashSet<>(changes.changed().get(Kind.KEYS));
-			ids.addAll(changes.deleted().get(Kind.KEYS));
-			Map<String, ApiKeyRecord> currentByHash = this.byHash;
-			Map<String, String> currentHashById = this.hashById;
-			for (String id : ids) {
-				ApiKeyRecord now = keys.get(id);
-				// add before removing: a key changed in place never looks absent
-				if (now != null) {
-					currentByHash.put(now.keyHash(), now);
-				}
-				String old = now != null ? currentHashById.put(id, now.keyHash()) : currentHashById.remove(id);
-				if (old != null && (now == null || !old.equals(now.keyHash()))) {
-					currentByHash.remove(old);
-				}
+		Set<String> ids = new HashSet<>(changes.changed().get(Kind.KEYS));
+		ids.addAll(changes.deleted().get(Kind.KEYS));
+		Map<String, ApiKeyRecord> currentByHash = this.byHash;
+		Map<String, String> currentHashById = this.hashById;
+		for (String id : ids) {
+			ApiKeyRecord now = keys.get(id);
+			// add before removing: a key changed in place never looks absent
+			if (now != null) {
+				currentByHash.put(now.keyHash(), now);
 			}
-		}
-		this.found.invalidateAll();
-		if (changes.full()) {
-			// the store may have been replaced (restored, flushed): forget what it lacked
-			this.absent.invalidateAll();
+			String old = now != null ? currentHashById.put(id, now.keyHash()) : currentHashById.remove(id);
+			if (old != null && (now == null || !old.equals(now.keyHash()))) {
+				currentByHash.remove(old);
+			}
 		}
 	}
 
