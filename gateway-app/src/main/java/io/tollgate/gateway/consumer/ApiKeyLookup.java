@@ -3,14 +3,17 @@ package io.tollgate.gateway.consumer;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -126,11 +129,14 @@ public final class ApiKeyLookup implements ViewListener {
 		this.access = access;
 		this.clock = clock;
 		this.budget = new LookupBudget(properties.getLookupsPerSecond(), clock);
+		Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
 		this.found = Caffeine.newBuilder()
+			.ticker(ticker)
 			.maximumSize(properties.getCache().getMaxSize())
 			.expireAfterWrite(properties.getCache().getTtl())
 			.build();
 		this.absent = Caffeine.newBuilder()
+			.ticker(ticker)
 			.maximumSize(properties.getNegativeCache().getMaxSize())
 			.expireAfterWrite(properties.getNegativeCache().getTtl())
 			.build();
@@ -139,7 +145,7 @@ public final class ApiKeyLookup implements ViewListener {
 				this.checks.put(o,
 						Counter.builder("tollgate.api-keys.checks")
 							.description("API keys presented, by outcome")
-							.tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+							.tag("outcome", o.name().toLowerCase(Locale.ROOT))
 							.register(registry));
 			}
 		}

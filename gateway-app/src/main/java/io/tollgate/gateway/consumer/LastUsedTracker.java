@@ -16,6 +16,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import io.tollgate.policy.redis.OutageLog;
+import io.tollgate.policy.redis.RedisStoreLifecycle;
 
 /**
  * Records API key uses off the request path: a request only notes the time in memory;
@@ -137,6 +138,12 @@ public final class LastUsedTracker implements SmartLifecycle {
 	public void stop() {
 		stop(() -> {
 		});
+	}
+
+	/** Stops after the web server has drained, so the last requests' uses are written. */
+	@Override
+	public int getPhase() {
+		return RedisStoreLifecycle.FEATURE_PHASE;
 	}
 
 	@Override

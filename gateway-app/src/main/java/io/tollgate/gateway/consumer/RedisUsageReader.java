@@ -12,6 +12,7 @@ import io.tollgate.gateway.registry.ManagementProblem;
 import io.tollgate.gateway.registry.ManagementView;
 import io.tollgate.policy.ratelimit.Algorithm;
 import io.tollgate.policy.ratelimit.Limit;
+import io.tollgate.policy.ratelimit.LimitParser;
 import io.tollgate.policy.ratelimit.OnStoreFailure;
 import io.tollgate.policy.ratelimit.RateLimitPolicy;
 import io.tollgate.policy.redis.RedisCalls;
@@ -58,10 +59,7 @@ public final class RedisUsageReader implements UsageReader {
 				return Mono.error(new ManagementProblem(503, "Service Unavailable",
 						"Usage is read from the rate limiter's keys in Redis, and this gateway has no Redis"));
 			}
-			List<Limit> limits = plan.limits()
-				.stream()
-				.map(io.tollgate.policy.ratelimit.LimitParser::parseOne)
-				.toList();
+			List<Limit> limits = plan.limits().stream().map(LimitParser::parseOne).toList();
 			String caller = "consumer:" + consumerId;
 			String budget = "plan:" + plan.id();
 			List<String> keys = new ArrayList<>();

@@ -141,6 +141,9 @@ class ApiKeyLookupTest {
 			assertThat(check(key.key())).isEqualTo(ApiKeyLookup.Outcome.UNKNOWN);
 		}
 		assertThat(this.lookups.get()).as("negative cache").isEqualTo(after);
+		this.clock.advance(Duration.ofSeconds(31));
+		assertThat(check(key.key())).isEqualTo(ApiKeyLookup.Outcome.UNKNOWN);
+		assertThat(this.lookups.get()).as("negative entry expired after 30 s").isEqualTo(after + 1);
 	}
 
 	@Test
