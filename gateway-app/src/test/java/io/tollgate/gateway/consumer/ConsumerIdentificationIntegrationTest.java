@@ -131,6 +131,8 @@ class ConsumerIdentificationIntegrationTest {
 				"plan:gold", "algorithm", "fixed-window");
 		route(builder, 4, "hourly", up, "/hourly/**", true, "limits", "5/1h", "key", "consumer", "budget",
 				"plan:silver", "algorithm", "fixed-window");
+		route(builder, 5, "scoped", up, "/scoped/**", false);
+		builder.property("spring.cloud.gateway.server.webflux.routes[5].filters[0]", "RequireScopes=orders:read");
 		return builder.start();
 	}
 
@@ -366,6 +368,15 @@ class ConsumerIdentificationIntegrationTest {
 	@Order(7)
 	void whenNoCredentials_thenSecuredRouteRefuses_andPublicRouteServesWithoutConsumer() {
 		assertThat(status(this.a, "/secured/x", null)).isEqualTo(401);
+		assertThat(status(this.a, "/scoped/x", issue(this.a, "acme", null))).as("scopes need a JWT").isEqualTo(401);
+		assertThat(this.a.client()
+			.get()
+			.uri("/scoped/x")
+			.header("Authorization", "Bearer " + idp.token("alice", "orders:read"))
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value()).isEqualTo(200);
 		assertThat(status(this.a, "/open/x", null)).isEqualTo(200);
 		assertThat(upstream.lastRequest().headers()).doesNotContainKey("x-consumer-id");
 	}
