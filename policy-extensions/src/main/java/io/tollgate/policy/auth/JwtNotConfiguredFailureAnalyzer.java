@@ -18,6 +18,9 @@ public class JwtNotConfiguredFailureAnalyzer extends AbstractFailureAnalyzer<Jwt
 				+ " to your identity provider." + System.lineSeparator()
 				+ "Or mark the routes above that anonymous callers may use as public: metadata 'public: true' ("
 				+ JwtRequiredCheck.ROUTES_PROPERTY + "[i].metadata.public=true).";
+		for (String alternative : cause.getAlternatives()) {
+			action += System.lineSeparator() + "Or " + alternative + ".";
+		}
 		return new FailureAnalysis(description, action, cause);
 	}
 

@@ -14,7 +14,8 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 /**
  * Fails the startup when a configured route requires an authenticated caller (no
  * {@code public: true} metadata) and no JWT decoder exists: such a route would answer
- * every request with 401, however good its token, and nothing would say why.
+ * every request with 401, however good its token, and nothing would say why. Another
+ * enabled {@link CallerAuthentication} (API keys) can authenticate callers instead.
  */
 public final class JwtRequiredCheck implements SmartInitializingSingleton {
 
@@ -30,15 +31,20 @@ public final class JwtRequiredCheck implements SmartInitializingSingleton {
 
 	private final ObjectProvider<GatewayProperties> gateway;
 
-	public JwtRequiredCheck(ObjectProvider<ReactiveJwtDecoder> decoder, ObjectProvider<GatewayProperties> gateway) {
+	private final ObjectProvider<CallerAuthentication> others;
+
+	public JwtRequiredCheck(ObjectProvider<ReactiveJwtDecoder> decoder, ObjectProvider<GatewayProperties> gateway,
+			ObjectProvider<CallerAuthentication> others) {
 		this.decoder = decoder;
 		this.gateway = gateway;
+		this.others = others;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
 		GatewayProperties properties = gateway.getIfAvailable();
-		if (properties == null || decoder.getIfAvailable() != null) {
+		if (properties == null || decoder.getIfAvailable() != null
+				|| others.orderedStream().anyMatch(CallerAuthentication::enabled)) {
 			return;
 		}
 		List<String> secured = new ArrayList<>();
@@ -50,7 +56,8 @@ public final class JwtRequiredCheck implements SmartInitializingSingleton {
 			}
 		}
 		if (!secured.isEmpty()) {
-			throw new JwtNotConfiguredException(secured);
+			throw new JwtNotConfiguredException(secured,
+					others.orderedStream().map(CallerAuthentication::howToEnable).toList());
 		}
 	}
 

@@ -121,8 +121,8 @@ public class TollgateJwtAutoConfiguration {
 
 	@Bean
 	JwtRequiredCheck tollgateJwtRequiredCheck(ObjectProvider<ReactiveJwtDecoder> decoder,
-			ObjectProvider<GatewayProperties> gateway) {
-		return new JwtRequiredCheck(decoder, gateway);
+			ObjectProvider<GatewayProperties> gateway, ObjectProvider<CallerAuthentication> others) {
+		return new JwtRequiredCheck(decoder, gateway, others);
 	}
 
 	@Bean
