@@ -103,8 +103,14 @@ start_replica() {
   else
     redis_arg="--spring.data.redis.url=redis://127.0.0.1:$REDIS_PORT"
   fi
+  # one API-key secret for every replica (a key issued on one works on all), kept in the cluster folder and
+  # handed over in the environment, not on the command line
+  local secret_file="$CLUSTER_DIR/api-keys.secret"
+  if [ ! -s "$secret_file" ]; then
+    (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n' >"$secret_file")
+  fi
   # shellcheck disable=SC2086
-  spawn "$name" "$LOGS_DIR/$name.log" java $JAVA_OPTS -jar "$JAR" \
+  TOLLGATE_APIKEYS_SECRET="$(cat "$secret_file")" spawn "$name" "$LOGS_DIR/$name.log" java $JAVA_OPTS -jar "$JAR" \
     --spring.profiles.active=demo --tollgate.demo.embedded=false --tollgate.demo.port="$DEMO_PORT" \
     --server.port="$(replica_port "$i")" --management.server.port="$(mgmt_port "$i")" \
     "$redis_arg" --tollgate.replica.id="$name" $GATEWAY_ARGS

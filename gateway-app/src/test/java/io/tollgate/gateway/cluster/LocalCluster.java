@@ -124,6 +124,10 @@ final class LocalCluster implements AutoCloseable {
 		return clusterEnv.get("ISSUER_URL");
 	}
 
+	String upstreamUrl() {
+		return clusterEnv.get("UPSTREAM_URL");
+	}
+
 	List<Integer> replicaPorts() {
 		return Stream.of(clusterEnv.get("REPLICA_PORTS").split(" ")).map(Integer::valueOf).toList();
 	}

@@ -163,6 +163,111 @@ class LocalClusterIT {
 		}
 	}
 
+	/**
+	 * config-propagation.js: APIs published through one replica's Admin API, and a key
+	 * revoked there, measured until every replica process answers accordingly on its data
+	 * port. Goal of issue #8: within 1 s, p50 at most 300 ms.
+	 */
+	@Test
+	@Order(3)
+	void whenApisArePublishedAndAKeyRevokedThroughOneReplica_thenEveryReplicaProcessFollowsWithinASecond()
+			throws Exception {
+		String admin = token("ops", "tollgate:admin");
+		String mgmt = cluster.mgmtUrls().get(0);
+		List<Long> publish = new ArrayList<>();
+		for (int n = 0; n < 10; n++) {
+			String id = "prop-" + UUID.randomUUID().toString().substring(0, 8);
+			String body = "{\"name\":\"Propagation\",\"basePath\":\"/" + id + "\",\"upstream\":\""
+					+ cluster.upstreamUrl() + "\",\"status\":\"published\",\"auth\":{\"mode\":\"public\"}}";
+			assertThat(admin(mgmt, "PUT", "/admin/v1/apis/" + id, body, admin).statusCode()).isEqualTo(201);
+			publish.addAll(untilEveryReplica("/" + id + "/hello", 200));
+		}
+		assertThat(admin(mgmt, "PUT", "/admin/v1/plans/prop", "{\"limits\":[\"1000/1s\"]}", admin).statusCode())
+			.isEqualTo(201);
+		assertThat(admin(mgmt, "PUT", "/admin/v1/consumers/prop", "{\"name\":\"Prop\",\"plan\":\"prop\"}", admin)
+			.statusCode()).isEqualTo(201);
+		assertThat(admin(mgmt, "PUT", "/admin/v1/apis/prop-keyed",
+				"{\"name\":\"Keyed\",\"basePath\":\"/prop-keyed\",\"upstream\":\"" + cluster.upstreamUrl()
+						+ "\",\"status\":\"published\",\"auth\":{\"mode\":\"api-key\"},\"rateLimit\":{\"fromPlan\":true}}",
+				admin)
+			.statusCode()).isEqualTo(201);
+		HttpResponse<String> issued = admin(mgmt, "POST", "/admin/v1/consumers/prop/keys", "{}", admin);
+		assertThat(issued.statusCode()).isEqualTo(201);
+		String key = field(issued.body(), "key");
+		String keyId = field(issued.body(), "id");
+		untilEveryReplica("/prop-keyed/hello", 200, "X-API-Key", key);
+		assertThat(admin(mgmt, "DELETE", "/admin/v1/consumers/prop/keys/" + keyId, null, admin).statusCode())
+			.isEqualTo(204);
+		List<Long> revoke = untilEveryReplica("/prop-keyed/hello", 401, "X-API-Key", key);
+
+		System.out.printf(
+				"propagation to %d replica processes: publish p50 %d ms, max %d ms (%d samples); "
+						+ "revoke max %d ms%n",
+				cluster.replicaPorts().size(), percentile(publish, 50), percentile(publish, 100), publish.size(),
+				percentile(revoke, 100));
+		assertThat(percentile(publish, 100)).as("every replica serves a published API within 1 s").isLessThan(1000);
+		assertThat(percentile(publish, 50)).isLessThanOrEqualTo(300);
+		assertThat(percentile(revoke, 100)).as("a revoked key is refused everywhere within 1 s").isLessThan(1000);
+	}
+
+	private String token(String sub, String scope) throws Exception {
+		return http
+			.send(HttpRequest.newBuilder(URI.create(cluster.issuerUrl() + "/token?sub=" + sub + "&scope=" + scope))
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.body()
+			.trim();
+	}
+
+	private HttpResponse<String> admin(String mgmt, String method, String path, String body, String token)
+			throws Exception {
+		HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(mgmt + path))
+			.timeout(Duration.ofSeconds(10))
+			.header("Authorization", "Bearer " + token)
+			.header("Content-Type", "application/json");
+		b.method(method,
+				body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+		return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/**
+	 * Milliseconds from now until each replica answers {@code status} on {@code path}.
+	 */
+	private List<Long> untilEveryReplica(String path, int status, String... header) throws Exception {
+		long start = System.nanoTime();
+		List<Long> took = new ArrayList<>();
+		for (int port : cluster.replicaPorts()) {
+			while (true) {
+				HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+					.timeout(Duration.ofSeconds(5));
+				if (header.length == 2) {
+					b.header(header[0], header[1]);
+				}
+				int got = http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+				long elapsed = (System.nanoTime() - start) / 1_000_000;
+				if (got == status) {
+					took.add(elapsed);
+					break;
+				}
+				assertThat(elapsed).as("replica on :%d answering %d to %s (last %d)", port, status, path, got)
+					.isLessThan(5000);
+				Thread.sleep(5);
+			}
+		}
+		return took;
+	}
+
+	private static long percentile(List<Long> values, int p) {
+		List<Long> sorted = values.stream().sorted().toList();
+		int i = Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+		return sorted.get(i);
+	}
+
+	private static String field(String json, String name) {
+		Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+		assertThat(m.find()).as("%s in %s", name, json).isTrue();
+		return m.group(1);
+	}
+
 	private Instant drainOver(String replica, Instant after) throws IOException {
 		for (String line : Files.readAllLines(cluster.log(replica), StandardCharsets.UTF_8)) {
 			Matcher m = DRAIN_OVER.matcher(line);
