@@ -24,7 +24,8 @@
 #   tg-ratelimit          Tollgate, public route + ClusterRateLimit (limit far above the rate)
 #   tg-breaker            Tollgate, public route + SharedCircuitBreaker (healthy upstream)
 #   tg-all                Tollgate, JWT + RequireScopes + ClusterRateLimit + SharedCircuitBreaker
-# Not measured yet: an API-key route from the Admin API (issue #8); it does not exist.
+#   tg-apikey             Tollgate, a managed API published through the Admin API: auth.mode api-key, rate limit
+#                         from the consumer's plan (limit far above the rate)
 #
 # Per case: req/s, p50, p99 (median over rounds), the ratio to the baseline (median of same-round ratios:
 # absolute figures drift by up to 2x between runs on a small VM, ratios within a round much less), the
@@ -36,7 +37,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 JAR="$ROOT/gateway-app/target/gateway-app.jar"
-ALL_CASES="upstream nginx scg scg-tuned scg-rl scg-rl-tuned tg-public tg-jwt tg-ratelimit tg-breaker tg-all"
+ALL_CASES="upstream nginx scg scg-tuned scg-rl scg-rl-tuned tg-public tg-jwt tg-ratelimit tg-breaker tg-all tg-apikey"
 
 DURATION=10s WARMUP=75s ROUNDS=5 CONNECTIONS=32 CASES=$ALL_CASES BASELINE=scg-tuned
 OUT="$HERE/RESULTS.md" GW_CPU=1 LOAD_CPU=0 SMOKE=false
@@ -168,7 +169,7 @@ if needs scg-tuned scg-rl-tuned; then
   URL_OF[scg-tuned]="$STOCK_URL/plain/x" URL_OF[scg-rl-tuned]="$STOCK_URL/rl/x"
   HEALTH_OF[scg-tuned]=$STOCK_HEALTH HEALTH_OF[scg-rl-tuned]=$STOCK_HEALTH
 fi
-if needs tg-public tg-jwt tg-ratelimit tg-breaker tg-all; then
+if needs tg-public tg-jwt tg-ratelimit tg-breaker tg-all tg-apikey; then
   TG_PORT=$(free_port) TG_MGMT=$(free_port)
   cat >"$WORK/tollgate.yml" <<YML
 spring.security.oauth2.resourceserver.jwt:
@@ -194,16 +195,17 @@ spring.cloud.gateway.server.webflux.routes:
     filters: [ "RequireScopes=bench:read", "ClusterRateLimit=1000000/1s, principal", "SharedCircuitBreaker=bench-all" ]
 logging.level.root: warn
 YML
+  TOLLGATE_APIKEYS_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n') \
   start tollgate "$GW_CPU" java -Xms512m -Xmx512m -jar "$JAR" --server.port="$TG_PORT" \
     --management.server.port="$TG_MGMT" --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" \
     --spring.config.additional-location="file:$WORK/tollgate.yml"
   TG_PID=$LAST_PID
-  for c in tg-public tg-jwt tg-ratelimit tg-breaker tg-all; do
+  for c in tg-public tg-jwt tg-ratelimit tg-breaker tg-all tg-apikey; do
     PID_OF[$c]=$TG_PID HEALTH_OF[$c]="http://127.0.0.1:$TG_MGMT/actuator/health"
   done
   B="http://127.0.0.1:$TG_PORT"
   URL_OF[tg-public]="$B/public/x" URL_OF[tg-jwt]="$B/jwt/x" URL_OF[tg-ratelimit]="$B/ratelimit/x"
-  URL_OF[tg-breaker]="$B/breaker/x" URL_OF[tg-all]="$B/all/x"
+  URL_OF[tg-breaker]="$B/breaker/x" URL_OF[tg-all]="$B/all/x" URL_OF[tg-apikey]="$B/managed/x"
 fi
 
 wait_http "$UP/" 60 "$UP_PID"
@@ -213,6 +215,17 @@ for c in tg-jwt tg-all; do HDR_OF[$c]="Authorization: Bearer $TOKEN"; done
 for c in $CASES; do
   if [ -n "${HEALTH_OF[$c]:-}" ]; then wait_http "${HEALTH_OF[$c]}" 240 "${PID_OF[$c]}"; fi
 done
+if needs tg-apikey; then
+  # publish through the Admin API, as an operator would: plan, consumer, key, API
+  ADMIN=$(curl -fs "$ISSUER/token?sub=bench-admin&scope=tollgate:admin&ttl=86400")
+  admin() { curl -fs -X "$1" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+    "http://127.0.0.1:$TG_MGMT/admin/v1/$2" -d "$3"; }
+  admin PUT plans/bench '{"limits":["1000000/1s"]}' >/dev/null
+  admin PUT consumers/bench '{"name":"Bench","plan":"bench"}' >/dev/null
+  API_KEY=$(admin POST consumers/bench/keys '{}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+  admin PUT apis/bench "{\"name\":\"Bench\",\"basePath\":\"/managed\",\"upstream\":\"$UP\",\"status\":\"published\",\"auth\":{\"mode\":\"api-key\"},\"rateLimit\":{\"fromPlan\":true}}" >/dev/null
+  HDR_OF[tg-apikey]="X-API-Key: $API_KEY"
+fi
 for c in $CASES; do
   args=(-s -o /dev/null -w '%{http_code}')
   [ -n "${HDR_OF[$c]:-}" ] && args+=(-H "${HDR_OF[$c]}")
@@ -312,6 +325,7 @@ names = {
     "tg-public": "Tollgate, public route", "tg-jwt": "Tollgate, JWT + RequireScopes",
     "tg-ratelimit": "Tollgate, ClusterRateLimit", "tg-breaker": "Tollgate, SharedCircuitBreaker",
     "tg-all": "Tollgate, JWT + RequireScopes + ClusterRateLimit + SharedCircuitBreaker",
+    "tg-apikey": "Tollgate, managed API: API key + plan rate limit (Admin API)",
 }
 med = statistics.median
 out = []
