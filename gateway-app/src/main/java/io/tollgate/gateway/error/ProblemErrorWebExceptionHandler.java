@@ -3,7 +3,10 @@ package io.tollgate.gateway.error;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.lang.Nullable;
 import org.slf4j.event.Level;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.cloud.gateway.route.Route;
@@ -33,11 +36,21 @@ import io.tollgate.policy.problem.ProblemResponses;
 @Order(-2)
 public class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler {
 
+	/**
+	 * Errors the gateway answered itself, by kind (bounded: the kinds below and HTTP
+	 * statuses).
+	 */
+	public static final String METER = "tollgate.http.errors";
+
 	private final ThrottledLog log;
 
-	public ProblemErrorWebExceptionHandler(HttpEdgeProperties properties) {
+	@Nullable
+	private final MeterRegistry registry;
+
+	public ProblemErrorWebExceptionHandler(HttpEdgeProperties properties, ObjectProvider<MeterRegistry> registry) {
 		this.log = new ThrottledLog(LoggerFactory.getLogger(ProblemErrorWebExceptionHandler.class),
 				properties.getRefusalLogInterval());
+		this.registry = registry.getIfUnique();
 	}
 
 	@Override
@@ -82,6 +95,9 @@ public class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler
 			status = HttpStatus.INTERNAL_SERVER_ERROR;
 			detail = null;
 			kind = "internal-error";
+		}
+		if (this.registry != null) {
+			this.registry.counter(METER, "kind", kind).increment();
 		}
 		if (status.is5xxServerError()) {
 			HttpStatusCode logged = status;
