@@ -16,6 +16,8 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.tollgate.gateway.consumer.ApiKeyService;
+import io.tollgate.gateway.consumer.ConsumerKeys;
+import io.tollgate.gateway.consumer.PlanReferences;
 import io.tollgate.gateway.consumer.UsageReader;
 import io.tollgate.gateway.registry.AuditLog;
 import io.tollgate.gateway.registry.ChangeFeed;
@@ -43,23 +45,31 @@ class AdminApiConfiguration {
 	AdminRouter tollgateAdminRouter(ResourceStore store, ChangeFeed feed, AuditLog audit,
 			ListableBeanFactory beanFactory, ObjectProvider<ApiKeyService> keys, ObjectProvider<UsageReader> usage,
 			ObjectProvider<ReplicaHeartbeat> heartbeat, ObjectProvider<ManagementView> view,
+			ObjectProvider<PlanReferences> planReferences, ObjectProvider<ConsumerKeys> consumerKeys,
 			ObjectProvider<Clock> clock) {
+		ReferenceRules references = new ReferenceRules(planReferences.getIfUnique(), consumerKeys.getIfUnique());
 		Clock time = clock.getIfAvailable(Clock::systemUTC);
+		ResourceStore applied = new AppliedStore(store, view.getIfUnique());
 		AdminJson json = new AdminJson();
 		RequestBodies bodies = new RequestBodies(json);
 		Map<Kind, ResourceCodec<Object>> codecs = codecs(beanFactory);
 		Map<Kind, ResourceHandler> resources = new EnumMap<>(Kind.class);
 		for (Kind kind : ConfigHandler.KINDS) {
-			resources.put(kind, new ResourceHandler(kind, codecs.get(kind), store, bodies, json));
+			resources.put(kind, new ResourceHandler(kind, codecs.get(kind), applied, bodies, json, references));
 		}
 		return new AdminRouter(resources, new KeyHandler(keys, usage, store, bodies, json, time),
-				new ConfigHandler(codecs, feed, store, bodies, json), new AuditHandler(audit, json),
+				new ConfigHandler(codecs, feed, applied, bodies, json, references), new AuditHandler(audit, json),
 				new StatusHandler(feed, audit, heartbeat, view, json, time), new AdminProblems(json));
 	}
 
 	@Bean
 	RouterFunction<ServerResponse> tollgateAdminRoutes(AdminRouter router) {
 		return router.routes();
+	}
+
+	@Bean
+	CloseAfterRefusalWebFilter tollgateAdminCloseAfterRefusalWebFilter() {
+		return new CloseAfterRefusalWebFilter();
 	}
 
 	@Bean

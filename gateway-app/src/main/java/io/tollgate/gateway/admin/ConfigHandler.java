@@ -63,8 +63,11 @@ final class ConfigHandler {
 
 	private final CommitRefusals refusals;
 
+	private final ReferenceRules references;
+
 	ConfigHandler(Map<Kind, ResourceCodec<Object>> codecs, ChangeFeed feed, ResourceStore store, RequestBodies bodies,
-			AdminJson json) {
+			AdminJson json, ReferenceRules references) {
+		this.references = references;
 		this.codecs = codecs;
 		this.feed = feed;
 		this.store = store;
@@ -149,8 +152,8 @@ final class ConfigHandler {
 					ResourceCodec.Parsed<Object> parsed = codec.parse(id, this.json.write(e.getValue()));
 					if (parsed.isValid()) {
 						Object value = parsed.value();
-						of.put(id,
-								new Desired(id, codec.canonical(value), codec.uniques(value), codec.redacted(value)));
+						of.put(id, new Desired(id, value, codec.canonical(value), codec.uniques(value),
+								codec.redacted(value)));
 					}
 					else {
 						parsed.errors()
@@ -158,6 +161,11 @@ final class ConfigHandler {
 					}
 				}
 			}
+		}
+		if (errors.isEmpty()) {
+			Map<String, Object> consumers = new TreeMap<>();
+			desired.get(Kind.CONSUMERS).forEach((id, d) -> consumers.put(id, d.value));
+			errors.addAll(this.references.checkDocument(consumers, desired.get(Kind.PLANS).keySet()));
 		}
 		if (!errors.isEmpty()) {
 			throw ManagementProblem.invalid(errors.subList(0, Math.min(errors.size(), MAX_ERRORS)));
@@ -205,6 +213,7 @@ final class ConfigHandler {
 			for (StoredResource now : current.values()) {
 				if (!desired.get(kind).containsKey(now.id())) {
 					changes.writes.add(Write.delete(kind, now.id(), Preconditions.pin(now), redacted(codec, now)));
+					changes.writes.addAll(this.references.withDelete(kind, now.id(), snapshot));
 					changes.list(changes.deleted, kind).add(now.id());
 				}
 			}
@@ -256,7 +265,7 @@ final class ConfigHandler {
 		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(this.json.write(body));
 	}
 
-	private record Desired(String id, String canonical, Set<String> uniques, String redacted) {
+	private record Desired(String id, Object value, String canonical, Set<String> uniques, String redacted) {
 	}
 
 	private static final class Changes {

@@ -1,6 +1,7 @@
 package io.tollgate.gateway.admin;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,15 +57,18 @@ final class ResourceHandler {
 
 	private final CommitRefusals refusals;
 
+	private final ReferenceRules references;
+
 	@SuppressWarnings("unchecked")
 	ResourceHandler(Kind kind, @Nullable ResourceCodec<?> codec, ResourceStore store, RequestBodies bodies,
-			AdminJson json) {
+			AdminJson json, ReferenceRules references) {
 		this.kind = kind;
 		this.codec = (ResourceCodec<Object>) codec;
 		this.store = store;
 		this.bodies = bodies;
 		this.json = json;
 		this.refusals = new CommitRefusals(store);
+		this.references = references;
 	}
 
 	Mono<ServerResponse> list(ServerRequest request) {
@@ -102,8 +106,13 @@ final class ResourceHandler {
 			if (!parsed.isValid()) {
 				return Mono.error(ManagementProblem.invalid(parsed.errors()));
 			}
-			return put(new Put(id, parsed.value(), c.canonical(parsed.value())), preconditions, dryRun, actor,
-					ATTEMPTS);
+			return this.references.checkPut(this.kind, parsed.value()).flatMap(errors -> {
+				if (!errors.isEmpty()) {
+					return Mono.error(ManagementProblem.invalid(errors));
+				}
+				return put(new Put(id, parsed.value(), c.canonical(parsed.value())), preconditions, dryRun, actor,
+						ATTEMPTS);
+			});
 		});
 	}
 
@@ -153,18 +162,24 @@ final class ResourceHandler {
 		return current(id).flatMap(found -> {
 			StoredResource current = found.orElseThrow(() -> ManagementProblem.notFound(this.kind, id));
 			Precondition pin = preconditions.check(current);
-			if (dryRun) {
-				return ok(new DryRun(true, "delete", this.kind.path(), id, null));
-			}
-			Write write = Write.delete(this.kind, id, pin, redacted(current));
-			return this.store.commit(Batch.of(actor, "delete", write)).flatMap(commit -> {
-				if (commit.committed()) {
-					return ServerResponse.noContent().build();
+			return this.references.withDelete(this.kind, id).flatMap(also -> {
+				if (dryRun) {
+					return ok(new DryRun(true, "delete", this.kind.path(), id, null));
 				}
-				if (retry(commit, preconditions, attempts)) {
-					return delete(id, preconditions, false, actor, attempts - 1);
-				}
-				return this.refusals.problem(commit, List.of(write), "").flatMap(Mono::error);
+				List<Write> writes = new ArrayList<>(also.size() + 1);
+				writes.add(Write.delete(this.kind, id, pin, redacted(current)));
+				writes.addAll(also);
+				return this.store.commit(new Batch(actor, "delete", writes)).flatMap(commit -> {
+					if (commit.committed()) {
+						return ServerResponse.noContent().build();
+					}
+					if (retry(commit, preconditions, attempts) || (commit.rejectedWrite() > 0 && attempts > 1)) {
+						// the resource's own precondition held: one of its dependents
+						// changed
+						return delete(id, preconditions, false, actor, attempts - 1);
+					}
+					return this.refusals.problem(commit, writes, "").flatMap(Mono::error);
+				});
 			});
 		});
 	}

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -102,6 +103,9 @@ public final class ApiKeyLookup implements ViewListener {
 
 	private final Cache<String, Boolean> absent;
 
+	/** Lookups under way, by key hash: concurrent requests with one key share one. */
+	private final Map<String, Mono<Result>> inFlight = new ConcurrentHashMap<>();
+
 	private final AtomicLong generation = new AtomicLong();
 
 	private final AtomicBoolean disabledLogged = new AtomicBoolean();
@@ -183,13 +187,24 @@ public final class ApiKeyLookup implements ViewListener {
 		if (store == null || this.absent.getIfPresent(hash) != null) {
 			return Mono.just(count(Result.of(Outcome.UNKNOWN)));
 		}
-		if (!this.budget.tryAcquire()) {
-			increment(this.throttled);
-			return Mono.just(count(Result.of(Outcome.UNKNOWN)));
+		Mono<Result> pending = this.inFlight.get(hash);
+		if (pending == null) {
+			// one lookup per key at a time: concurrent requests with the same unknown key
+			// share it
+			if (!this.budget.tryAcquire()) {
+				increment(this.throttled);
+				return Mono.just(count(Result.of(Outcome.UNKNOWN)));
+			}
+			increment(this.lookups);
+			pending = sharedLookup(store, hash);
 		}
-		increment(this.lookups);
+		return pending.map(this::count);
+	}
+
+	private Mono<Result> sharedLookup(ResourceStore store, String hash) {
 		long gen = this.generation.get();
-		return store.findByUnique(ApiKeyRecordCodec.KEY_HASH_INDEX + ":" + hash)
+		AtomicReference<Mono<Result>> self = new AtomicReference<>();
+		Mono<Result> lookup = store.findByUnique(ApiKeyRecordCodec.KEY_HASH_INDEX + ":" + hash)
 			.map(resource -> fromStore(resource, hash, gen))
 			.switchIfEmpty(Mono.fromSupplier(() -> {
 				if (this.generation.get() == gen) {
@@ -200,7 +215,11 @@ public final class ApiKeyLookup implements ViewListener {
 			.doOnNext(r -> this.outage.succeeded())
 			.doOnError(ex -> this.outage.failed(ex, "API keys this replica has not applied yet are answered 503"))
 			.onErrorResume(ex -> Mono.just(Result.of(Outcome.UNAVAILABLE)))
-			.map(this::count);
+			.doFinally(signal -> this.inFlight.remove(hash, self.get()))
+			.cache();
+		self.set(lookup);
+		Mono<Result> earlier = this.inFlight.putIfAbsent(hash, lookup);
+		return earlier != null ? earlier : lookup;
 	}
 
 	private Result fromStore(StoredResource resource, String hash, long gen) {

@@ -136,8 +136,8 @@ public class ConsumerConfiguration {
 	}
 
 	@Bean
-	PlanReferences planReferences(ManagementAccess access) {
-		return new PlanReferences(access);
+	PlanReferences planReferences(ManagementAccess access, ConsumerCodec codec) {
+		return new PlanReferences(access, codec);
 	}
 
 }

@@ -47,6 +47,22 @@ public final class ConsumerKeys {
 			.toList());
 	}
 
+	/**
+	 * One delete per key of {@code consumerId} among {@code keys} (the keys of one
+	 * snapshot, for a configuration apply that deletes the consumer).
+	 */
+	public List<Write> deletesFor(String consumerId, List<StoredResource> keys) {
+		List<Write> deletes = new ArrayList<>();
+		for (StoredResource r : keys) {
+			ResourceCodec.Parsed<ApiKeyRecord> parsed = this.codec.parse(r.id(), r.json());
+			if (parsed.isValid() && parsed.value().consumer().equals(consumerId)) {
+				deletes.add(Write.delete(Kind.KEYS, r.id(), Precondition.revision(r.revision()),
+						this.codec.redacted(parsed.value())));
+			}
+		}
+		return deletes;
+	}
+
 	Mono<List<ApiKeyRecord>> keysOf(ResourceStore store, String consumerId) {
 		return collect(store, consumerId, null, new ArrayList<>());
 	}

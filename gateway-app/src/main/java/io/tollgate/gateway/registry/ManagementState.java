@@ -77,9 +77,10 @@ public final class ManagementState implements ManagementView {
 			changed.put(k, Set.copyOf(parsed.keySet()));
 		}
 		this.resources = next;
-		this.revision = snapshot.revision();
 		ManagementChanges changes = new ManagementChanges(snapshot.revision(), true, changed, Map.of());
 		notifyListeners(changes);
+		// after the listeners: the revision reported is one this replica serves
+		this.revision = snapshot.revision();
 		return changes;
 	}
 
@@ -113,9 +114,11 @@ public final class ManagementState implements ManagementView {
 			next.put(d.kind(), Map.copyOf(of));
 		}
 		this.resources = next;
-		this.revision = Math.max(this.revision, changeSet.revision());
-		ManagementChanges changes = new ManagementChanges(this.revision, false, changed, deleted);
+		long applied = Math.max(this.revision, changeSet.revision());
+		ManagementChanges changes = new ManagementChanges(applied, false, changed, deleted);
 		notifyListeners(changes);
+		// after the listeners: the revision reported is one this replica serves
+		this.revision = applied;
 		return changes;
 	}
 

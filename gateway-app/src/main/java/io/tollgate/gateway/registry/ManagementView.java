@@ -11,7 +11,10 @@ import org.springframework.lang.Nullable;
  */
 public interface ManagementView {
 
-	/** The revision applied (0 before anything was loaded). */
+	/**
+	 * The revision applied and served: set once every listener has heard it (0 before
+	 * anything was loaded).
+	 */
 	long revision();
 
 	/** Every resource of a kind, by id (immutable). */

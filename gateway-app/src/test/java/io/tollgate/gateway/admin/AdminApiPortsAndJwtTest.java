@@ -15,6 +15,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.tollgate.gateway.admin.AdminHttp.Response;
 import io.tollgate.gateway.support.GatewayInstance;
+import io.tollgate.testsupport.redis.RedisExtension;
 import io.tollgate.testsupport.jwt.TestIdentityProvider;
 
 /**
@@ -25,11 +26,15 @@ import io.tollgate.testsupport.jwt.TestIdentityProvider;
 class AdminApiPortsAndJwtTest {
 
 	@RegisterExtension
+	static final RedisExtension redis = RedisExtension.standalone();
+
+	@RegisterExtension
 	static final TestIdentityProvider idp = new TestIdentityProvider();
 
 	@Test
 	void whenNoJwtValidationIsConfigured_thenEveryAdminCallAndActuatorWriteAnswers503NamingTheProperty() {
 		try (GatewayInstance gateway = GatewayInstance.builder()
+			.redis(redis)
 			.property("spring.main.sources", AdminTestBeans.class.getName())
 			.start()) {
 			AdminHttp admin = new AdminHttp(gateway.managementPort());
@@ -43,6 +48,26 @@ class AdminApiPortsAndJwtTest {
 					.contains("spring.security.oauth2.resourceserver.jwt.issuer-uri");
 			}
 			assertThat(admin.get("/actuator/health/liveness", null).status()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void whenNoKeySecretIsConfigured_thenKeyEndpointsAnswer503NamingTheProperty_andTheRestServes() {
+		try (GatewayInstance gateway = GatewayInstance.builder()
+			.redis(redis)
+			.jwt(idp)
+			.property("spring.main.sources", AdminTestBeans.class.getName())
+			.start()) {
+			AdminHttp admin = new AdminHttp(gateway.managementPort());
+			String writer = idp.token("alice", "tollgate:admin");
+			assertThat(admin.put("/admin/v1/consumers/acme", writer, "{\"name\":\"Acme\"}").status()).isIn(200, 201);
+			Response r = admin.post("/admin/v1/consumers/acme/keys", writer, null);
+			assertThat(r.status()).as(r.toString()).isEqualTo(503);
+			assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+			assertThat(r.json().get("detail").asString()).contains("tollgate.api-keys.secret");
+			assertThat(admin.get("/admin/v1/consumers/acme/keys", idp.token("rita", "tollgate:admin:read")).status())
+				.isEqualTo(503);
+			assertThat(admin.get("/admin/v1/plans", writer).status()).isEqualTo(200);
 		}
 	}
 
@@ -65,6 +90,7 @@ class AdminApiPortsAndJwtTest {
 		// loopback (a separate address needs a separate port)
 		try (GatewayInstance gateway = GatewayInstance.builder()
 			.jwt(idp)
+			.redis(redis)
 			.property("spring.config.location", "optional:file:./no-such-config/")
 			.property("spring.main.sources", AdminTestBeans.class.getName())
 			.property("server.port", port)

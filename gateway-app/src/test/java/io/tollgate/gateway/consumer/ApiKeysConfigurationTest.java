@@ -12,6 +12,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import io.tollgate.gateway.registry.ManagementProblem;
 import io.tollgate.gateway.support.GatewayInstance;
 import io.tollgate.gateway.support.Route;
+import io.tollgate.testsupport.redis.RedisExtension;
 import io.tollgate.testsupport.upstream.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,18 +29,19 @@ class ApiKeysConfigurationTest {
 	@RegisterExtension
 	static final TestUpstream upstream = new TestUpstream();
 
-	static GatewayInstance.Builder gateway(String store) {
+	@RegisterExtension
+	static final RedisExtension redis = RedisExtension.standalone();
+
+	static GatewayInstance.Builder gateway() {
 		return GatewayInstance.builder()
-			.property("spring.main.sources", SharedManagementTestConfiguration.class.getName())
-			.property(SharedManagementTestConfiguration.STORE_PROPERTY, store)
+			.redis(redis)
 			.route(Route.id("open").uri(upstream.url()).path("/open/**").publicRoute());
 	}
 
 	@Test
 	void whenNoSecret_thenEveryKeyGets401_keyOperationsAnswer503_andTheLogSaysWhyOnce(CapturedOutput output) {
-		String store = "no-secret-" + UUID.randomUUID();
-		new ManagedResources(SharedManagementTestConfiguration.store(store)).consumer("acme", "{}");
-		try (GatewayInstance gateway = gateway(store).start()) {
+		try (GatewayInstance gateway = gateway().start()) {
+			new ManagedResources(gateway).consumer("acme", "{}");
 			assertThat(output.getAll()).contains(
 					"API keys are disabled: tollgate.api-keys.secret is not set. Every X-API-Key is refused with 401");
 			String key = new ApiKeyFormat(new SecureRandom()).generate();
@@ -71,15 +73,12 @@ class ApiKeysConfigurationTest {
 			assertThatThrownBy(() -> service.list("acme").block()).isInstanceOfSatisfying(ManagementProblem.class,
 					p -> assertThat(p.status()).isEqualTo(503));
 		}
-		finally {
-			SharedManagementTestConfiguration.forget(store);
-		}
 	}
 
 	@Test
 	void whenSecretTooShort_thenStartupFailsNamingThePropertyButNotItsValue(CapturedOutput output) {
 		String secret = "short-" + UUID.randomUUID().toString().substring(0, 8);
-		assertThatThrownBy(() -> gateway("short").property("tollgate.api-keys.secret", secret).start())
+		assertThatThrownBy(() -> gateway().property("tollgate.api-keys.secret", secret).start())
 			.isInstanceOf(Exception.class);
 		String report = output.getAll().substring(output.getAll().indexOf("APPLICATION FAILED TO START"));
 		assertThat(report).contains("tollgate.api-keys.secret is invalid: it has 14 bytes and must have at least 32")
@@ -89,12 +88,11 @@ class ApiKeysConfigurationTest {
 
 	@Test
 	void whenSecretSetWithoutJwt_thenRoutesThatNeedACallerStartAndAcceptKeys() {
-		String store = "keys-only-" + UUID.randomUUID();
-		new ManagedResources(SharedManagementTestConfiguration.store(store)).consumer("acme", "{}");
-		try (GatewayInstance gateway = gateway(store)
+		try (GatewayInstance gateway = gateway()
 			.property("tollgate.api-keys.secret", UUID.randomUUID() + "-" + UUID.randomUUID())
 			.route(Route.id("secured").uri(upstream.url()).path("/secured/**"))
 			.start()) {
+			new ManagedResources(gateway).consumer("acme", "{}");
 			String key = gateway.bean(ApiKeyService.class).issue("acme", null, null, "tester", false).block().key();
 			gateway.client().get().uri("/secured/x").exchange().expectStatus().isUnauthorized();
 			gateway.client().get().uri("/secured/x").header("X-API-Key", key).exchange().expectStatus().isOk();
@@ -107,15 +105,11 @@ class ApiKeysConfigurationTest {
 				.expectStatus()
 				.isOk();
 		}
-		finally {
-			SharedManagementTestConfiguration.forget(store);
-		}
 	}
 
 	@Test
 	void whenNeitherJwtNorSecret_thenTheStartupReportAlsoOffersApiKeys(CapturedOutput output) {
-		assertThatThrownBy(
-				() -> gateway("none").route(Route.id("secured").uri(upstream.url()).path("/secured/**")).start())
+		assertThatThrownBy(() -> gateway().route(Route.id("secured").uri(upstream.url()).path("/secured/**")).start())
 			.isInstanceOf(Exception.class);
 		String report = output.getAll().substring(output.getAll().indexOf("APPLICATION FAILED TO START"));
 		assertThat(report).contains("'secured' (spring.cloud.gateway.server.webflux.routes[1])")

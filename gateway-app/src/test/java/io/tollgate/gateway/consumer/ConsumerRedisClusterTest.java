@@ -28,20 +28,17 @@ class ConsumerRedisClusterTest {
 
 	@Test
 	void usageAndLastUseWorkOnACluster() throws Exception {
-		String store = "cluster-" + UUID.randomUUID();
-		ManagedResources resources = new ManagedResources(SharedManagementTestConfiguration.store(store));
-		resources.plan("gold", "{\"limits\":[\"3/1m\",\"100/1mo\"]}");
-		resources.consumer("acme", "{\"plan\":\"gold\"}");
 		GatewayInstance.Builder builder = GatewayInstance.builder()
 			.redis(redis)
-			.property("spring.main.sources", SharedManagementTestConfiguration.class.getName())
-			.property(SharedManagementTestConfiguration.STORE_PROPERTY, store)
 			.property("tollgate.api-keys.secret", UUID.randomUUID() + "-" + UUID.randomUUID());
 		ConsumerIdentificationIntegrationTest.route(builder, 0, "limited", upstream.url(), "/limited/**", true,
 				"limits", "3/1m", "key", "consumer", "budget", "plan:gold");
 		ConsumerIdentificationIntegrationTest.route(builder, 1, "monthly", upstream.url(), "/monthly/**", true,
 				"limits", "100/1mo", "key", "consumer", "budget", "plan:gold", "algorithm", "fixed-window");
 		try (GatewayInstance gateway = builder.start()) {
+			ManagedResources resources = new ManagedResources(gateway);
+			resources.plan("gold", "{\"limits\":[\"3/1m\",\"100/1mo\"]}");
+			resources.consumer("acme", "{\"plan\":\"gold\"}");
 			IssuedKey key = gateway.bean(ApiKeyService.class).issue("acme", null, null, "tester", false).block();
 			assertThat(ConsumerIdentificationIntegrationTest.status(gateway, "/limited/x", key.key())).isEqualTo(200);
 			assertThat(ConsumerIdentificationIntegrationTest.status(gateway, "/limited/x", key.key())).isEqualTo(200);
@@ -54,9 +51,6 @@ class ConsumerRedisClusterTest {
 			ConsumerIdentificationIntegrationTest.await(Duration.ofSeconds(3),
 					() -> hget(RedisLastUsedStore.KEY, key.id()) != null, "last use written to the cluster");
 			assertThat(gateway.bean(ApiKeyService.class).list("acme").block().get(0).lastUsedAt()).isNotNull();
-		}
-		finally {
-			SharedManagementTestConfiguration.forget(store);
 		}
 	}
 

@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ./mvnw -o -q test -pl gateway-app -am -Dtest=ManagedApisBench -Dsurefire.failIfNoSpecifiedTests=false \
  *     [-Dbench.seconds=5] [-Dbench.threads=16] [-Dbench.apis=5000] [-Dbench.changes=50]
  * </pre> Definitions are committed to the gateway's in-memory store and applied as a
- * replica's sync applies them ({@link ManagedTestSources#sync}), so "commit to served"
- * covers validation, the state's swap, the index rebuild and the first request; over
- * Redis the announcement and the incremental read come on top.
+ * replica's sync applies them ({@link ManagedTestSources#awaitApplied}), so "commit to
+ * served" covers validation, the state's swap, the index rebuild and the first request;
+ * over Redis the announcement and the incremental read come on top.
  */
 class ManagedApisBench {
 
@@ -99,9 +99,9 @@ class ManagedApisBench {
 			for (int i = 0; i < CHANGES; i++) {
 				String path = "/rev" + i;
 				long start = System.nanoTime();
-				ManagedTestSources.commitOnly(gateway, "bench-" + changed, doc(changed, path));
+				long revision = ManagedTestSources.commitOnly(gateway, "bench-" + changed, doc(changed, path));
 				long committed = System.nanoTime();
-				ManagedTestSources.sync(gateway);
+				ManagedTestSources.awaitApplied(gateway, revision);
 				applyNanos.add(System.nanoTime() - committed);
 				while (!get(changedUrl).body().contains("\"path\":\"" + path + "/items\"")) {
 					if (System.nanoTime() - start > Duration.ofSeconds(5).toNanos()) {
@@ -131,6 +131,7 @@ class ManagedApisBench {
 	}
 
 	static void publish(GatewayInstance gateway, int from, int to) {
+		long revision = 0;
 		List<Write> writes = new ArrayList<>();
 		ApiCodec codec = gateway.bean(ApiCodec.class);
 		for (int i = from; i < to; i++) {
@@ -138,23 +139,34 @@ class ManagedApisBench {
 			String json = codec.canonical(api);
 			writes.add(Write.put(Kind.APIS, "bench-" + i, json, Precondition.any(), codec.uniques(api), null, json));
 			if (writes.size() == 500 || i == to - 1) {
-				ManagedTestSources.commitBatch(gateway, writes);
+				revision = ManagedTestSources.commitBatch(gateway, writes);
 				writes.clear();
 			}
 		}
-		ManagedTestSources.sync(gateway);
+		awaitLoaded(gateway, revision);
 	}
 
 	static void unpublish(GatewayInstance gateway, int from, int to) {
+		long revision = 0;
 		List<Write> writes = new ArrayList<>();
 		for (int i = from; i < to; i++) {
 			writes.add(Write.delete(Kind.APIS, "bench-" + i, Precondition.exists()));
 			if (writes.size() == 500 || i == to - 1) {
-				ManagedTestSources.commitBatch(gateway, writes);
+				revision = ManagedTestSources.commitBatch(gateway, writes);
 				writes.clear();
 			}
 		}
-		ManagedTestSources.sync(gateway);
+		awaitLoaded(gateway, revision);
+	}
+
+	/** Thousands of APIs at once may take longer than one change: up to 30 s. */
+	static void awaitLoaded(GatewayInstance gateway, long revision) {
+		ManagementState state = gateway.bean(ManagementState.class);
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (state.revision() < revision && System.nanoTime() < deadline) {
+			Thread.onSpinWait();
+		}
+		assertThat(state.revision()).isGreaterThanOrEqualTo(revision);
 	}
 
 	static HttpResponse<String> get(String url) throws Exception {

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 
-import io.tollgate.gateway.consumer.ResolvedPlan;
 import io.tollgate.gateway.support.GatewayInstance;
 import io.tollgate.gateway.support.Route;
 import io.tollgate.policy.circuitbreaker.SharedCircuitBreakers;
@@ -54,6 +53,12 @@ class ManagedApisIntegrationTest {
 
 	GatewayInstance gateway;
 
+	String acmeKey;
+
+	String globexKey;
+
+	String nobodyKey;
+
 	@BeforeAll
 	void start() {
 		String up = upstream.url();
@@ -72,6 +77,14 @@ class ManagedApisIntegrationTest {
 				.publicRoute()
 				.filter("SharedCircuitBreaker=shared-x"))
 			.start();
+		// real consumers with real keys: acme (also the JWT client acme-app), globex, and
+		// nobody (without a plan)
+		ManagedTestSources.consumer(this.gateway, "acme", "{\"clientIds\":[\"acme-app\"]}");
+		ManagedTestSources.consumer(this.gateway, "globex", "{}");
+		ManagedTestSources.consumer(this.gateway, "nobody", "{}");
+		this.acmeKey = ManagedTestSources.issueKey(this.gateway, "acme");
+		this.globexKey = ManagedTestSources.issueKey(this.gateway, "globex");
+		this.nobodyKey = ManagedTestSources.issueKey(this.gateway, "nobody");
 	}
 
 	@AfterAll
@@ -272,7 +285,7 @@ class ManagedApisIntegrationTest {
 		assertThat(noScope.headers().firstValue("WWW-Authenticate").orElseThrow())
 			.contains("error=\"insufficient_scope\"", "scope=\"shop:read\"");
 		assertThat(get("/auth-jwt/x", "Authorization", "Bearer not.a.token").statusCode()).isEqualTo(401);
-		assertProblem(get("/auth-jwt/x", "X-API-Key", "key-acme"), 401);
+		assertProblem(get("/auth-jwt/x", "X-API-Key", this.acmeKey), 401);
 		assertThat(upstream.requestCount()).isZero();
 		assertThat(get("/auth-jwt/x", "Authorization", bearer("shop:read", "other")).statusCode()).isEqualTo(200);
 		assertThat(upstream.requestCount()).isEqualTo(1);
@@ -290,7 +303,7 @@ class ManagedApisIntegrationTest {
 		assertThat(jwt.body()).contains("accepts API keys only");
 		assertProblem(get("/auth-key/x", "X-API-Key", "unknown"), 401);
 		assertThat(upstream.requestCount()).isZero();
-		assertThat(get("/auth-key/x", "X-API-Key", "key-acme").statusCode()).isEqualTo(200);
+		assertThat(get("/auth-key/x", "X-API-Key", this.acmeKey).statusCode()).isEqualTo(200);
 		assertThat(upstream.lastRequest().header("x-api-key")).isNull();
 	}
 
@@ -305,7 +318,7 @@ class ManagedApisIntegrationTest {
 		assertProblem(get("/auth-either/x", "Authorization", bearer("shop:read")), 403);
 		assertThat(upstream.requestCount()).isZero();
 		assertThat(get("/auth-either/x", "Authorization", bearer("shop:write")).statusCode()).isEqualTo(200);
-		assertThat(get("/auth-either/x", "X-API-Key", "key-acme").statusCode()).isEqualTo(200);
+		assertThat(get("/auth-either/x", "X-API-Key", this.acmeKey).statusCode()).isEqualTo(200);
 		assertThat(upstream.requestCount()).isEqualTo(2);
 	}
 
@@ -313,7 +326,7 @@ class ManagedApisIntegrationTest {
 	void publicMode_takesAnyone() {
 		put("auth-public", api("/auth-public", upstream.url(), "published", PUBLIC));
 		assertThat(get("/auth-public/x").statusCode()).isEqualTo(200);
-		assertThat(get("/auth-public/x", "X-API-Key", "key-acme").statusCode()).isEqualTo(200);
+		assertThat(get("/auth-public/x", "X-API-Key", this.acmeKey).statusCode()).isEqualTo(200);
 		assertThat(get("/auth-public/x", "Authorization", bearer()).statusCode()).isEqualTo(200);
 	}
 
@@ -338,43 +351,45 @@ class ManagedApisIntegrationTest {
 
 	@Test
 	void planLimits_giveEachConsumerOneQuotaAcrossEveryApiOfItsPlan() throws Exception {
-		ManagedTestSources.TestPlans plans = this.gateway.bean(ManagedTestSources.TestPlans.class);
-		plans.plan("acme", new ResolvedPlan("gold", 1, List.of("2/1m")));
-		plans.client("acme-app", "acme");
+		ManagedTestSources.plan(this.gateway, "gold", "{\"limits\":[\"2/1m\"]}");
+		ManagedTestSources.consumer(this.gateway, "acme", "{\"plan\":\"gold\",\"clientIds\":[\"acme-app\"]}");
 		put("plan-a", api("/plan-a", upstream.url(), "published", "{\"mode\":\"api-key\"}",
 				"\"rateLimit\":{\"fromPlan\":true}"));
 		put("plan-b", api("/plan-b", upstream.url(), "published", "{\"mode\":\"jwt-or-api-key\"}",
 				"\"rateLimit\":{\"fromPlan\":true}"));
-		assertThat(get("/plan-a/x", "X-API-Key", "key-acme").statusCode()).isEqualTo(200);
+		assertThat(get("/plan-a/x", "X-API-Key", this.acmeKey).statusCode()).isEqualTo(200);
 		// the same consumer, identified by its JWT client this time, on another API
 		String acmeToken = "Bearer " + idp.tokenBuilder().subject("svc").authorizedParty("acme-app").sign();
 		assertThat(get("/plan-b/x", "Authorization", acmeToken).statusCode()).isEqualTo(200);
-		HttpResponse<String> limited = get("/plan-a/x", "X-API-Key", "key-acme");
+		HttpResponse<String> limited = get("/plan-a/x", "X-API-Key", this.acmeKey);
 		assertProblem(limited, 429);
 		assertThat(limited.body()).contains("2-per-1m");
 		assertThat(redis.command(redis.port(), "EXISTS", "tollgate:rl:{plan:gold:consumer:acme}:gcra:2-per-1m"))
 			.isEqualTo(1L);
 
 		// another consumer of the plan has its own quota
-		plans.plan("globex", new ResolvedPlan("gold", 1, List.of("2/1m")));
-		assertThat(get("/plan-a/x", "X-API-Key", "key-globex").statusCode()).isEqualTo(200);
+		ManagedTestSources.consumer(this.gateway, "globex", "{\"plan\":\"gold\"}");
+		assertThat(get("/plan-a/x", "X-API-Key", this.globexKey).statusCode()).isEqualTo(200);
 
 		// a consumer without a plan, a caller that is no consumer
-		assertProblem(get("/plan-a/x", "X-API-Key", "key-nobody"), 403);
+		assertProblem(get("/plan-a/x", "X-API-Key", this.nobodyKey), 403);
 		assertProblem(get("/plan-b/x", "Authorization", bearer()), 403);
 
 		// a new revision of the plan is enforced at once
-		plans.plan("acme", new ResolvedPlan("gold", 2, List.of("5/1m", "1000/1mo")));
-		assertThat(get("/plan-a/x", "X-API-Key", "key-acme").statusCode()).isEqualTo(200);
+		ManagedTestSources.plan(this.gateway, "gold", "{\"limits\":[\"5/1m\",\"1000/1mo\"]}");
+		assertThat(get("/plan-a/x", "X-API-Key", this.acmeKey).statusCode()).isEqualTo(200);
 		assertThat(redis.command(redis.port(), "EXISTS",
 				"tollgate:rl:{plan:gold:consumer:acme}:fixed-window:1000-per-1mo"))
 			.isEqualTo(1L);
 
-		// a plan without limits does not limit
-		plans.plan("acme", new ResolvedPlan("unlimited", 1, List.of()));
+		// another plan is another quota, at once
+		ManagedTestSources.plan(this.gateway, "platinum", "{\"limits\":[\"1000/1m\"]}");
+		ManagedTestSources.consumer(this.gateway, "acme", "{\"plan\":\"platinum\",\"clientIds\":[\"acme-app\"]}");
 		for (int i = 0; i < 6; i++) {
-			assertThat(get("/plan-a/x", "X-API-Key", "key-acme").statusCode()).isEqualTo(200);
+			assertThat(get("/plan-a/x", "X-API-Key", this.acmeKey).statusCode()).isEqualTo(200);
 		}
+		assertThat(redis.command(redis.port(), "EXISTS", "tollgate:rl:{plan:platinum:consumer:acme}:gcra:1000-per-1m"))
+			.isEqualTo(1L);
 	}
 
 	// --- circuit breaker
@@ -504,7 +519,7 @@ class ManagedApisIntegrationTest {
 		put("uniq-a", api("/uniq", upstream.url(), "draft", PUBLIC));
 		ApiCodec codec = this.gateway.bean(ApiCodec.class);
 		ApiDefinition second = codec.parse("uniq-b", api("/uniq", upstream.url(), "draft", PUBLIC)).value();
-		Commit commit = this.gateway.bean(InMemoryManagementStore.class)
+		Commit commit = this.gateway.bean(ResourceStore.class)
 			.commit(Batch.of("test", "create",
 					Write.put(Kind.APIS, "uniq-b", codec.canonical(second), Precondition.absent(),
 							codec.uniques(second), null, codec.canonical(second))))
@@ -519,8 +534,8 @@ class ManagedApisIntegrationTest {
 	void requests_areCountedAndTimedPerApiAndStatusClass() {
 		put("metered", api("/metered", upstream.url(), "published", "{\"mode\":\"api-key\"}"));
 		get("/metered/x");
-		get("/metered/x", "X-API-Key", "key-acme");
-		get("/metered/y", "X-API-Key", "key-acme");
+		get("/metered/x", "X-API-Key", this.acmeKey);
+		get("/metered/y", "X-API-Key", this.acmeKey);
 		MeterRegistry registry = this.gateway.bean(MeterRegistry.class);
 		eventually(() -> count(registry, "metered", "2xx") == 2 && count(registry, "metered", "4xx") == 1,
 				"2 x 2xx and 1 x 4xx recorded");

@@ -9,6 +9,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.tollgate.gateway.support.GatewayInstance;
+import io.tollgate.testsupport.redis.RedisExtension;
 import io.tollgate.testsupport.upstream.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,11 +23,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ManagedApisStartupTest {
 
 	@RegisterExtension
+	static final RedisExtension redis = RedisExtension.standalone();
+
+	@RegisterExtension
 	static final TestUpstream upstream = new TestUpstream();
 
 	@Test
 	void withoutJwtValidation_jwtModesAreRefusedWithAClearDetail_andApiKeyApisServe() {
-		try (GatewayInstance gateway = ManagedTestSources.gateway().start()) {
+		try (GatewayInstance gateway = ManagedTestSources.gateway().redis(redis).start()) {
 			ApiCodec codec = gateway.bean(ApiCodec.class);
 			for (String mode : List.of("jwt", "jwt-or-api-key")) {
 				ResourceCodec.Parsed<ApiDefinition> parsed = codec.parse("a",
@@ -41,13 +45,16 @@ class ManagedApisStartupTest {
 			ManagedTestSources.put(gateway, "keyed", "{\"name\":\"K\",\"basePath\":\"/keyed\",\"upstream\":\""
 					+ upstream.url() + "\",\"status\":\"published\",\"auth\":{\"mode\":\"api-key\"}}");
 			gateway.client().get().uri("/keyed/x").exchange().expectStatus().isUnauthorized();
-			gateway.client().get().uri("/keyed/x").header("X-API-Key", "key-acme").exchange().expectStatus().isOk();
+			ManagedTestSources.consumer(gateway, "acme", "{}");
+			String key = ManagedTestSources.issueKey(gateway, "acme");
+			gateway.client().get().uri("/keyed/x").header("X-API-Key", key).exchange().expectStatus().isOk();
 		}
 	}
 
 	@Test
 	void allowedUpstreams_openAListedMetadataAddress() {
 		try (GatewayInstance gateway = ManagedTestSources.gateway()
+			.redis(redis)
 			.property("tollgate.admin.allowed-upstreams", "169.254.170.2, 169.254.169.0/28")
 			.start()) {
 			ApiCodec codec = gateway.bean(ApiCodec.class);
@@ -62,6 +69,7 @@ class ManagedApisStartupTest {
 	@Test
 	void aBadAllowedUpstream_failsTheStartup_namingThePropertyAndTheEntry(CapturedOutput output) {
 		GatewayInstance.Builder gateway = ManagedTestSources.gateway()
+			.redis(redis)
 			.property("tollgate.admin.allowed-upstreams", "169.254.170.2,169.254.0.0/99");
 		assertThatThrownBy(gateway::start).hasStackTraceContaining("tollgate.admin.allowed-upstreams");
 		String report = output.getAll().substring(output.getAll().indexOf("APPLICATION FAILED TO START"));

@@ -1,182 +1,123 @@
 package io.tollgate.gateway.registry;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.UUID;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.annotation.Bean;
-import org.springframework.core.Ordered;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
-import reactor.core.publisher.Mono;
-
-import io.tollgate.gateway.consumer.PlanResolver;
-import io.tollgate.gateway.consumer.ResolvedPlan;
+import io.tollgate.gateway.consumer.ApiKeyService;
+import io.tollgate.gateway.consumer.ConsumerCodec;
+import io.tollgate.gateway.consumer.PlanCodec;
 import io.tollgate.gateway.support.GatewayInstance;
-import io.tollgate.policy.identity.Caller;
 
 /**
- * What the managed-API tests add to the real gateway through {@code spring.main.sources},
- * standing in for the parts other branches build: the replica's {@link ManagementState}
- * on an in-memory store (its sync is driven by the test: {@link #sync}), a
- * {@link PlanResolver} the test fills, and consumer identification from
- * {@code X-API-Key: key-<consumer>} or a JWT's {@code azp}. Not a {@code @Configuration}:
- * the application's component scan must not find it.
+ * Managed resources for the managed-API tests, written as the Admin API writes them:
+ * validated by the gateway's own codecs, committed to its real store (Redis), and waited
+ * for until the gateway's own sync has applied them, within the second that Tollgate
+ * promises. Nothing here stands in for a part of the gateway.
  */
-public class ManagedTestSources {
+public final class ManagedTestSources {
 
-	/** How a test gateway gets these beans. */
+	/** How long a commit may take to be applied by the replica's sync. */
+	public static final Duration PROPAGATION = Duration.ofSeconds(1);
+
+	private ManagedTestSources() {
+	}
+
+	/** A gateway with consumers' API keys enabled (it still needs a Redis). */
 	public static GatewayInstance.Builder gateway() {
-		return GatewayInstance.builder().property("spring.main.sources", ManagedTestSources.class.getName());
+		return GatewayInstance.builder()
+			.property("tollgate.api-keys.secret", "test-only-" + UUID.randomUUID() + UUID.randomUUID());
 	}
 
-	@Bean
-	InMemoryManagementStore testManagementStore() {
-		return new InMemoryManagementStore(Clock.systemUTC(), AuditChain.of(null), 1000);
-	}
-
-	@Bean
-	ManagementState testManagementState(List<ResourceCodec<?>> codecs, ObjectProvider<MeterRegistry> registry) {
-		return new ManagementState(codecs, new InvalidResources(registry.getIfAvailable()));
-	}
-
-	@Bean
-	TestPlans testPlans() {
-		return new TestPlans();
-	}
-
-	@Bean
-	WebFilter testConsumerIdentification(TestPlans plans) {
-		return new TestConsumers(plans);
-	}
-
-	/** Brings the gateway's state to the store's revision, as the sync would. */
-	public static ManagementChanges sync(GatewayInstance gateway) {
-		InMemoryManagementStore store = gateway.bean(InMemoryManagementStore.class);
+	/** Waits until the gateway's sync has applied {@code revision}. */
+	public static void awaitApplied(GatewayInstance gateway, long revision) {
 		ManagementState state = gateway.bean(ManagementState.class);
-		ChangeSet changes = store.changesSince(state.revision()).block(Duration.ofSeconds(5));
-		if (changes.gap()) {
-			return state.load(store.snapshot().block(Duration.ofSeconds(5)));
+		long deadline = System.nanoTime() + PROPAGATION.toNanos();
+		while (state.revision() < revision) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("Revision " + revision + " not applied within " + PROPAGATION + " (at "
+						+ state.revision() + ")");
+			}
+			try {
+				Thread.sleep(1);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
 		}
-		return state.apply(changes);
 	}
 
-	/**
-	 * Validates {@code json} with the gateway's own codec, commits it to the store as the
-	 * Admin API would, and syncs the gateway.
-	 */
+	/** Validates, commits and waits until the gateway serves it. */
 	public static ApiDefinition put(GatewayInstance gateway, String id, String json) {
-		ApiDefinition api = commitOnly(gateway, id, json);
-		sync(gateway);
+		ApiCodec codec = gateway.bean(ApiCodec.class);
+		ApiDefinition api = valid(codec, id, json);
+		String canonical = codec.canonical(api);
+		awaitApplied(gateway, commitBatch(gateway,
+				List.of(Write.put(Kind.APIS, id, canonical, Precondition.any(), codec.uniques(api), null, canonical))));
 		return api;
 	}
 
-	/** Validates and commits, without syncing the gateway. */
-	public static ApiDefinition commitOnly(GatewayInstance gateway, String id, String json) {
+	/** Validates and commits, without waiting; the revision. */
+	public static long commitOnly(GatewayInstance gateway, String id, String json) {
 		ApiCodec codec = gateway.bean(ApiCodec.class);
-		ResourceCodec.Parsed<ApiDefinition> parsed = codec.parse(id, json);
-		if (!parsed.isValid()) {
-			throw new IllegalArgumentException("Invalid API " + id + ": " + parsed.errors());
-		}
-		String canonical = codec.canonical(parsed.value());
-		commitBatch(gateway, List.of(Write.put(Kind.APIS, id, canonical, Precondition.any(),
-				codec.uniques(parsed.value()), null, canonical)));
-		return parsed.value();
+		ApiDefinition api = valid(codec, id, json);
+		String canonical = codec.canonical(api);
+		return commitBatch(gateway,
+				List.of(Write.put(Kind.APIS, id, canonical, Precondition.any(), codec.uniques(api), null, canonical)));
 	}
 
 	/**
 	 * Writes raw JSON to the store, unvalidated (as someone with access to Redis could).
 	 */
 	public static void putRaw(GatewayInstance gateway, String id, String json) {
-		commitBatch(gateway,
-				List.of(Write.put(Kind.APIS, id, json, Precondition.any(), java.util.Set.of(), null, json)));
-		sync(gateway);
+		awaitApplied(gateway, commitBatch(gateway,
+				List.of(Write.put(Kind.APIS, id, json, Precondition.any(), Set.of(), null, json))));
 	}
 
 	public static void delete(GatewayInstance gateway, String id) {
-		commitBatch(gateway, List.of(Write.delete(Kind.APIS, id, Precondition.exists())));
-		sync(gateway);
+		awaitApplied(gateway, commitBatch(gateway, List.of(Write.delete(Kind.APIS, id, Precondition.exists()))));
 	}
 
-	/** Commits writes as one batch, without syncing the gateway. */
-	public static void commitBatch(GatewayInstance gateway, List<Write> writes) {
-		Commit commit = gateway.bean(InMemoryManagementStore.class)
+	/** A plan, through the shipped codec. */
+	public static void plan(GatewayInstance gateway, String id, String json) {
+		PlanCodec codec = new PlanCodec();
+		var plan = valid(codec, id, json);
+		awaitApplied(gateway, commitBatch(gateway, List.of(Write.put(Kind.PLANS, id, codec.canonical(plan),
+				Precondition.any(), codec.uniques(plan), null, codec.redacted(plan)))));
+	}
+
+	/** A consumer, through the shipped codec. */
+	public static void consumer(GatewayInstance gateway, String id, String json) {
+		ConsumerCodec codec = new ConsumerCodec();
+		var consumer = valid(codec, id, json);
+		awaitApplied(gateway, commitBatch(gateway, List.of(Write.put(Kind.CONSUMERS, id, codec.canonical(consumer),
+				Precondition.any(), codec.uniques(consumer), null, codec.redacted(consumer)))));
+	}
+
+	/** A new API key of the consumer, from the gateway's key service. */
+	public static String issueKey(GatewayInstance gateway, String consumer) {
+		return gateway.bean(ApiKeyService.class).issue(consumer, "test", null, "tester", false).block().key();
+	}
+
+	/** Commits writes as one batch, without waiting; the revision. */
+	public static long commitBatch(GatewayInstance gateway, List<Write> writes) {
+		Commit commit = gateway.bean(ResourceStore.class)
 			.commit(new Batch("test", "apply", writes))
 			.block(Duration.ofSeconds(30));
 		if (!commit.committed()) {
 			throw new IllegalStateException("Refused: " + commit);
 		}
+		return commit.revision();
 	}
 
-	/** Consumers' plans and the JWT clients that identify consumers, set by tests. */
-	public static final class TestPlans implements PlanResolver {
-
-		final Map<String, ResolvedPlan> plans = new ConcurrentHashMap<>();
-
-		final Map<String, String> clients = new ConcurrentHashMap<>();
-
-		public void plan(String consumer, ResolvedPlan plan) {
-			this.plans.put(consumer, plan);
+	private static <T> T valid(ResourceCodec<T> codec, String id, String json) {
+		ResourceCodec.Parsed<T> parsed = codec.parse(id, json);
+		if (!parsed.isValid()) {
+			throw new IllegalArgumentException("Invalid " + codec.kind().path() + " " + id + ": " + parsed.errors());
 		}
-
-		public void noPlan(String consumer) {
-			this.plans.remove(consumer);
-		}
-
-		public void client(String clientId, String consumer) {
-			this.clients.put(clientId, consumer);
-		}
-
-		@Override
-		public ResolvedPlan planOf(String consumerId) {
-			return this.plans.get(consumerId);
-		}
-
-	}
-
-	/**
-	 * Stands in for the consumers branch's identification filter: after the JWT caller is
-	 * bound (-90), {@code X-API-Key: key-<consumer>} makes the caller that consumer (the
-	 * header is removed), and a JWT whose {@code azp} is a known client becomes its
-	 * consumer.
-	 */
-	static final class TestConsumers implements WebFilter, Ordered {
-
-		private final TestPlans plans;
-
-		TestConsumers(TestPlans plans) {
-			this.plans = plans;
-		}
-
-		@Override
-		public int getOrder() {
-			return -80;
-		}
-
-		@Override
-		public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-			Caller caller = exchange.getAttribute(Caller.ATTRIBUTE);
-			if (caller != null && caller.clientId() != null && this.plans.clients.containsKey(caller.clientId())) {
-				caller.withConsumer(this.plans.clients.get(caller.clientId())).bind(exchange);
-			}
-			String key = exchange.getRequest().getHeaders().getFirst("X-API-Key");
-			if (key == null) {
-				return chain.filter(exchange);
-			}
-			if (key.startsWith("key-")) {
-				String consumer = key.substring(4);
-				(caller == null ? Caller.fromApiKey(consumer) : caller.withConsumer(consumer)).bind(exchange);
-			}
-			ServerHttpRequest request = exchange.getRequest().mutate().headers(h -> h.remove("X-API-Key")).build();
-			return chain.filter(exchange.mutate().request(request).build());
-		}
-
+		return parsed.value();
 	}
 
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.tollgate.gateway.consumer.Plan;
 import io.tollgate.gateway.support.GatewayInstance;
 import io.tollgate.testsupport.net.TcpProxy;
 import io.tollgate.testsupport.redis.RedisExtension;
@@ -39,9 +40,7 @@ class ManagementDiskSnapshotTest {
 	}
 
 	GatewayInstance.Builder gateway() {
-		return GatewayInstance.builder()
-			.property("spring.main.sources", TestCodecs.class.getName())
-			.property("tollgate.management.snapshot-dir", this.dir.toString());
+		return GatewayInstance.builder().property("tollgate.management.snapshot-dir", this.dir.toString());
 	}
 
 	@Test
@@ -68,10 +67,9 @@ class ManagementDiskSnapshotTest {
 				.start()) {
 				ManagementState state = replica.bean(ManagementState.class);
 				assertThat(state.revision()).isEqualTo(2);
-				assertThat(state.get(Kind.PLANS, "gold", TestPlanCodec.Plan.class).limits()).containsExactly("100/1s");
-				assertThat(state.get(Kind.PLANS, "silver", TestPlanCodec.Plan.class)).isNotNull();
-				assertThat(state.get(Kind.PLANS, "evil", TestPlanCodec.Plan.class)).as("validated like Redis content")
-					.isNull();
+				assertThat(state.get(Kind.PLANS, "gold", Plan.class).limits()).containsExactly("100/1s");
+				assertThat(state.get(Kind.PLANS, "silver", Plan.class)).isNotNull();
+				assertThat(state.get(Kind.PLANS, "evil", Plan.class)).as("validated like Redis content").isNull();
 				assertThat(replica.bean(MeterRegistry.class)
 					.counter("tollgate.management.invalid", "kind", "plans")
 					.count()).isEqualTo(1);
@@ -90,8 +88,8 @@ class ManagementDiskSnapshotTest {
 				ManagementSyncTest.await(Duration.ofSeconds(15), () -> state.revision() == 3);
 				System.out.printf("Caught up %d ms after Redis answered again%n",
 						(System.nanoTime() - back) / 1_000_000);
-				assertThat(state.get(Kind.PLANS, "bronze", TestPlanCodec.Plan.class)).isNotNull();
-				assertThat(state.get(Kind.PLANS, "gold", TestPlanCodec.Plan.class)).isNotNull();
+				assertThat(state.get(Kind.PLANS, "bronze", Plan.class)).isNotNull();
+				assertThat(state.get(Kind.PLANS, "gold", Plan.class)).isNotNull();
 				ManagementSync sync = replica.bean(ManagementSync.class);
 				ManagementSyncTest.await(Duration.ofSeconds(3), () -> sync.writtenRevision() == 3);
 			}

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
+import io.tollgate.gateway.consumer.Plan;
 import io.tollgate.gateway.support.GatewayInstance;
 import io.tollgate.policy.redis.RedisChannels;
 import io.tollgate.policy.redis.RedisExecutor;
@@ -58,7 +59,6 @@ class ManagementPropagationTest {
 		for (int i = 0; i < REPLICAS; i++) {
 			GatewayInstance gateway = GatewayInstance.builder()
 				.redis(redis)
-				.property("spring.main.sources", TestCodecs.class.getName())
 				.property("tollgate.replica.id", "replica-" + i)
 				.start();
 			gateways.add(gateway);
@@ -202,9 +202,8 @@ class ManagementPropagationTest {
 		StringBuilder figures = new StringBuilder("Unannounced change applied by the resync (interval 5 s):");
 		for (int i = 0; i < REPLICAS; i++) {
 			figures.append(String.format(" replica-%d %d ms;", i, (appliedAt(i, revision) - start) / 1_000_000));
-			assertThat(gateways.get(i)
-				.bean(ManagementState.class)
-				.get(Kind.PLANS, "unannounced", TestPlanCodec.Plan.class)).isNotNull();
+			assertThat(gateways.get(i).bean(ManagementState.class).get(Kind.PLANS, "unannounced", Plan.class))
+				.isNotNull();
 		}
 		System.out.println(figures);
 	}
