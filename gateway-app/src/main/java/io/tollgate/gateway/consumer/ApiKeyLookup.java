@@ -179,6 +179,11 @@ public final class ApiKeyLookup implements ViewListener {
 		if (known != null) {
 			return Mono.just(count(evaluate(known, -1)));
 		}
+		// a lookup under way first: it fills the caches below before it leaves this map
+		Mono<Result> pending = this.inFlight.get(hash);
+		if (pending != null) {
+			return pending.map(this::count);
+		}
 		Found recent = this.found.getIfPresent(hash);
 		if (recent != null) {
 			return Mono.just(count(evaluate(recent.key(), recent.revision())));
@@ -187,7 +192,7 @@ public final class ApiKeyLookup implements ViewListener {
 		if (store == null || this.absent.getIfPresent(hash) != null) {
 			return Mono.just(count(Result.of(Outcome.UNKNOWN)));
 		}
-		Mono<Result> pending = this.inFlight.get(hash);
+		pending = this.inFlight.get(hash);
 		if (pending == null) {
 			// one lookup per key at a time: concurrent requests with the same unknown key
 			// share it
