@@ -17,6 +17,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import io.tollgate.gateway.admin.AdminViews.AuditPage;
 import io.tollgate.gateway.admin.AdminViews.ConfigDiff;
@@ -43,7 +44,11 @@ final class AdminRouter {
 
 	private final RouterFunction<ServerResponse> routes;
 
-	private final String openApi;
+	/**
+	 * Generated on first request, off the event loop (swagger-core takes over a second
+	 * when cold: not paid by every start), then kept.
+	 */
+	private final Mono<String> openApi;
 
 	AdminRouter(Map<Kind, ResourceHandler> resources, KeyHandler keys, ConfigHandler config, AuditHandler audit,
 			StatusHandler status, AdminProblems problems) {
@@ -126,7 +131,16 @@ final class AdminRouter {
 				.reply(200, "The OpenAPI 3 document of the Admin API", Object.class));
 		RouterFunction<ServerResponse> documented = b.build();
 		List<RouteTable.Route> table = RouteTable.of(documented);
-		this.openApi = OpenApiGenerator.generate(table);
+		// checked at start, cheaply: every route is documented
+		for (RouteTable.Route route : table) {
+			if (route.operation() == null) {
+				throw new IllegalStateException(
+						"Admin API route " + route.method() + " " + route.path() + " has no OpenAPI operation");
+			}
+		}
+		this.openApi = Mono.fromCallable(() -> OpenApiGenerator.generate(table))
+			.subscribeOn(Schedulers.boundedElastic())
+			.cache();
 		this.routes = documented.and(fallback(table, problems))
 			.filter((request, next) -> Mono.defer(() -> next.handle(request))
 				.onErrorResume(error -> problems.render(request, error)));
@@ -134,10 +148,6 @@ final class AdminRouter {
 
 	RouterFunction<ServerResponse> routes() {
 		return this.routes;
-	}
-
-	String openApiDocument() {
-		return this.openApi;
 	}
 
 	private static void resourceRoutes(RouterFunctions.Builder b, Kind kind, ResourceHandler handler) {
@@ -190,7 +200,8 @@ final class AdminRouter {
 	}
 
 	private Mono<ServerResponse> openApi(ServerRequest request) {
-		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(this.openApi);
+		return this.openApi
+			.flatMap(document -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(document));
 	}
 
 	/**

@@ -447,7 +447,9 @@ class ConsumerIdentificationIntegrationTest {
 		assertThat(statuses).hasSize(bad.size()).containsOnly(401);
 		assertThat(lookups(this.b)).isEqualTo(lookups);
 		long extra = RedisStats.calls(redis) - redisCalls;
-		assertThat(extra).as("Redis commands during %d bad keys", bad.size()).isLessThan(bad.size() / 10);
+		// no Redis command per key (that would be 400 or more); the background of two
+		// replicas (heartbeats, probes, the sync's resync) goes on meanwhile
+		assertThat(extra).as("Redis commands during %d bad keys", bad.size()).isLessThan(bad.size() / 2);
 		assertThat(upstream.requestCount()).isZero();
 	}
 
@@ -472,7 +474,7 @@ class ConsumerIdentificationIntegrationTest {
 		assertThat(made).isLessThanOrEqualTo(100 + (long) Math.ceil(seconds * 100)).isLessThan(distinct.size());
 		// each lookup is one script call (EVALSHA and the HGET inside it): nothing else
 		// per key, beside a few background commands (heartbeats, sync)
-		assertThat(RedisStats.calls(redis) - redisCalls).isLessThan(2 * made + distinct.size() / 10);
+		assertThat(RedisStats.calls(redis) - redisCalls).isLessThan(2 * made + distinct.size() / 4);
 		// a real key still works during and after the flood
 		assertThat(status(this.b, "/secured/x", issue(this.a, "acme", null))).isEqualTo(200);
 	}
