@@ -52,6 +52,8 @@ public final class TcpProxy implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	private final Thread acceptor;
+
 	private static final AtomicInteger IDS = new AtomicInteger();
 
 	private final int id = IDS.incrementAndGet();
@@ -70,9 +72,9 @@ public final class TcpProxy implements AutoCloseable {
 		catch (IOException e) {
 			throw new UncheckedIOException("cannot bind TCP proxy", e);
 		}
-		Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + id + "-accept");
-		acceptor.setDaemon(true);
-		acceptor.start();
+		this.acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + id + "-accept");
+		this.acceptor.setDaemon(true);
+		this.acceptor.start();
 	}
 
 	/** Starts a proxy in front of {@code 127.0.0.1:targetPort}. */
@@ -153,6 +155,14 @@ public final class TcpProxy implements AutoCloseable {
 		}
 		blackhole(false);
 		dropConnections();
+		// the listening socket is released once its accept has returned: after close(),
+		// the port refuses
+		try {
+			this.acceptor.join(2000);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void acceptLoop() {
@@ -166,6 +176,15 @@ public final class TcpProxy implements AutoCloseable {
 					return;
 				}
 				continue;
+			}
+			if (closed) {
+				try {
+					client.close();
+				}
+				catch (IOException e) {
+					// closing anyway
+				}
+				return;
 			}
 			accepted.incrementAndGet();
 			Link link = new Link(client);
