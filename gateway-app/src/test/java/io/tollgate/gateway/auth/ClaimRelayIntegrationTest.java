@@ -211,8 +211,8 @@ class ClaimRelayIntegrationTest {
 		List<String> tokens = List.of(valid, expired, forged, "not-a-jwt", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
 		try (LogCapture logs = LogCapture.start()) {
 			for (String token : tokens) {
-				get("/orders/1", token).returnResult(Void.class);
-				get("/relay/1", token).returnResult(Void.class);
+				get("/orders/1", token).expectBody().returnResult();
+				get("/relay/1", token).expectBody().returnResult();
 			}
 			for (String token : tokens) {
 				String payload = token.contains(".") ? token.split("\\.", -1)[1] : token;
@@ -235,7 +235,7 @@ class ClaimRelayIntegrationTest {
 		String token = token("alice").claim("tenant", "t1").sign();
 		assertThat(Waits.until(Duration.ofSeconds(10), () -> {
 			upstream.reset();
-			get("/late/1", token).returnResult(Void.class);
+			get("/late/1", token).expectBody().returnResult();
 			return upstream.requestCount("/late") == 1;
 		})).as("late route active").isTrue();
 		assertThat(upstream.lastRequest().header("X-Late-Tenant")).isEqualTo("t1");

@@ -58,7 +58,8 @@ class IdentityProviderDownAtStartIntegrationTest {
 				.uri("/api/x")
 				.header("Authorization", "Bearer " + token)
 				.exchange()
-				.returnResult(Void.class)
+				.expectBody()
+				.returnResult()
 				.getStatus()
 				.value();
 			if (status == 200) {
