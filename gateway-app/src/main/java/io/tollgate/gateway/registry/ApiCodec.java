@@ -845,14 +845,26 @@ public final class ApiCodec implements ResourceCodec<ApiDefinition> {
 			return v != null && !v.isNull();
 		}
 
+		/**
+		 * The field's value, or null when absent or null (an error if it is required).
+		 */
 		@Nullable
-		private JsonNode object(JsonNode parent, String path, String field, boolean required) {
+		private JsonNode present(JsonNode parent, String full, String field, boolean required) {
 			JsonNode v = parent.get(field);
-			String full = join(path, field);
 			if (v == null || v.isNull()) {
 				if (required) {
 					this.errors.add(full, "is required");
 				}
+				return null;
+			}
+			return v;
+		}
+
+		@Nullable
+		private JsonNode object(JsonNode parent, String path, String field, boolean required) {
+			String full = join(path, field);
+			JsonNode v = present(parent, full, field, required);
+			if (v == null) {
 				return null;
 			}
 			if (!v.isObject()) {
@@ -864,12 +876,9 @@ public final class ApiCodec implements ResourceCodec<ApiDefinition> {
 
 		@Nullable
 		private String string(JsonNode parent, String path, String field, boolean required, int maxLength) {
-			JsonNode v = parent.get(field);
 			String full = join(path, field);
-			if (v == null || v.isNull()) {
-				if (required) {
-					this.errors.add(full, "is required");
-				}
+			JsonNode v = present(parent, full, field, required);
+			if (v == null) {
 				return null;
 			}
 			if (!v.isString()) {

@@ -553,8 +553,7 @@ class ConsumerIdentificationIntegrationTest {
 		for (String[] r : new String[][] { { "written1", good, hasher.hash(valid) },
 				{ "written2", bad, hasher.hash(tampered) } }) {
 			this.resources.commit(Batch.of("redis-cli", "replace",
-					Write.put(Kind.KEYS, r[0], r[1], Precondition.any(), Set.of("keyHash:" + r[2]), null, null)),
-					"write " + r[0]);
+					Write.put(Kind.KEYS, r[0], r[1], Precondition.any(), Set.of("keyHash:" + r[2]), null, null)));
 		}
 		assertThat(status(this.b, "/open/x", valid)).isEqualTo(200);
 		assertThat(status(this.b, "/open/x", tampered)).isEqualTo(401);

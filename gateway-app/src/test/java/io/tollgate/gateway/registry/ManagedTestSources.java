@@ -103,9 +103,12 @@ public final class ManagedTestSources {
 
 	/** Commits writes as one batch, without waiting; the revision. */
 	public static long commitBatch(GatewayInstance gateway, List<Write> writes) {
-		Commit commit = gateway.bean(ResourceStore.class)
-			.commit(new Batch("test", "apply", writes))
-			.block(Duration.ofSeconds(30));
+		return commitBatch(gateway, new Batch("test", "apply", writes));
+	}
+
+	/** Commits a batch, without waiting; the revision. */
+	public static long commitBatch(GatewayInstance gateway, Batch batch) {
+		Commit commit = gateway.bean(ResourceStore.class).commit(batch).block(Duration.ofSeconds(30));
 		if (!commit.committed()) {
 			throw new IllegalStateException("Refused: " + commit);
 		}
