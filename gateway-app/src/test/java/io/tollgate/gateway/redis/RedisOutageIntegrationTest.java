@@ -52,7 +52,6 @@ class RedisOutageIntegrationTest {
 	private GatewayInstance start(int redisPort) {
 		return GatewayInstance.builder()
 			.property("spring.data.redis.url", "redis://127.0.0.1:" + redisPort)
-			.property("tollgate.redis.probe-interval", "500ms")
 			.route(Route.id("open").uri(upstream.uri().toString()).path("/**").publicRoute())
 			.start();
 	}
