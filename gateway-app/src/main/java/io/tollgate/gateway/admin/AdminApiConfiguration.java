@@ -68,11 +68,6 @@ class AdminApiConfiguration {
 	}
 
 	@Bean
-	CloseAfterRefusalWebFilter tollgateAdminCloseAfterRefusalWebFilter() {
-		return new CloseAfterRefusalWebFilter();
-	}
-
-	@Bean
 	AdminSecurityWebFilter tollgateAdminSecurityWebFilter(ObjectProvider<ReactiveJwtDecoder> decoder) {
 		return new AdminSecurityWebFilter(new AdminAuthorization(decoder, "The Admin API", true));
 	}

@@ -77,19 +77,6 @@ class KeepAliveConnectionsTest {
 	}
 
 	@Test
-	void managementPort_aRefusedWriteClosesTheConnection() throws Exception {
-		try (Socket socket = RawHttp.connect(gateway.managementPort(), "127.0.0.1")) {
-			socket.setSoTimeout(5000);
-			RawHttp.send(socket, "PUT /admin/v1/plans/gold HTTP/1.1\r\nHost: localhost\r\n"
-					+ "Content-Type: application/json\r\nContent-Length: 20\r\n\r\n");
-			String refused = RawHttp.readResponse(socket);
-			assertThat(RawHttp.status(refused)).isEqualTo(401);
-			assertThat(RawHttp.header(refused, "Connection")).isEqualToIgnoringCase("close");
-			assertThat(RawHttp.millisUntilClosed(socket, 3000)).isLessThan(3000);
-		}
-	}
-
-	@Test
 	void afterAnAnswerFromAnotherThreadAndOneWrittenAtOnce_theNextRequestIsServed() throws Exception {
 		assertThat(System.getProperty(KeepAliveReadFix.PROPERTY)).as("set by the gateway at start").isEqualTo("true");
 		String reader = idp.token("rita", "tollgate:admin:read");
