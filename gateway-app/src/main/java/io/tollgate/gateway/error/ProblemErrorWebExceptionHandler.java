@@ -76,7 +76,8 @@ public class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler
 			}
 			kind = "status-" + status.value();
 		}
-		else if (hasCause(ex, TimeoutException.class)) {
+		else if (hasCause(ex, TimeoutException.class)
+				|| hasCause(ex, io.netty.handler.timeout.ReadTimeoutException.class)) {
 			status = HttpStatus.GATEWAY_TIMEOUT;
 			detail = "The upstream did not answer in time";
 			kind = "upstream-timeout";

@@ -82,7 +82,7 @@ public final class GatewayInstance implements AutoCloseable {
 		private Builder() {
 			properties.put("server.port", "0");
 			properties.put("management.server.port", "0");
-			properties.put("spring.cloud.gateway.server.webflux.httpclient.response-timeout", "10s");
+			properties.put("tollgate.upstream.response-timeout", "10s");
 			// no load balancer watches these in-JVM instances: close without the
 			// readiness drain
 			properties.put("tollgate.lifecycle.drain-delay", "0s");

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.handler.timeout.ReadTimeoutException;
+
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.lang.Nullable;
@@ -46,7 +48,9 @@ enum Outcome {
 
 	/** Classifies a call that ended in an error. */
 	static Outcome ofError(Throwable error) {
-		if (hasCause(error, TimeoutException.class)) {
+		// a breaker's own timeout (Reactor's), or the shared client's response timeout
+		// (Netty's read timeout between request and response head)
+		if (hasCause(error, TimeoutException.class) || hasCause(error, ReadTimeoutException.class)) {
 			return TIMEOUT;
 		}
 		// connection refused or reset, premature close, TLS failure: the upstream (or the

@@ -14,8 +14,22 @@ import io.tollgate.policy.config.TollgateConfigurationException;
 
 /** Client address resolution, forwarding headers and request-framing checks. */
 @AutoConfiguration
-@EnableConfigurationProperties(NetProperties.class)
+@EnableConfigurationProperties({ NetProperties.class, UpstreamProperties.class })
 public class NetAutoConfiguration {
+
+	@Bean
+	UpstreamTimeouts tollgateUpstreamTimeouts(UpstreamProperties properties) {
+		return new UpstreamTimeouts(positive("tollgate.upstream.connect-timeout", properties.getConnectTimeout()),
+				positive("tollgate.upstream.response-timeout", properties.getResponseTimeout()));
+	}
+
+	private static Duration positive(String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw TollgateConfigurationException.property(property,
+					property + " must be a positive duration (for example 2s), not " + value);
+		}
+		return value;
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
