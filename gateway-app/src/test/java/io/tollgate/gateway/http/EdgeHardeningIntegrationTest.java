@@ -136,6 +136,38 @@ class EdgeHardeningIntegrationTest {
 	}
 
 	@Test
+	void whenPathIsAmbiguousOrMethodUnknown_thenRefusedBeforeRouting_andCleanRequestsServed() throws Exception {
+		for (String target : new String[] { "/a/../b", "/a/./b", "/a/..", "/a//b", "/a;jsessionid=1", "/a%2fb",
+				"/a%2Fb", "/a%2e%2e/b", "/a%5cb", "/a%25", "/a%3bb", "/a%00", "/a%0d%0aX:1", "/a%e2%80%a8", "/a?q=%00",
+				"/a?q=%0A" }) {
+			String response = RawHttp.exchange(edge.port(),
+					"GET " + target + " HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n");
+			assertThat(RawHttp.status(response)).as("target %s", target).isEqualTo(400);
+			assertThat(RawHttp.header(response, "Content-Type")).as("target %s", target)
+				.startsWith("application/problem+json");
+		}
+		String trace = RawHttp.exchange(edge.port(),
+				"TRACE /a HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n");
+		assertProblem(trace, 405);
+		assertThat(RawHttp.header(trace, "Allow")).isEqualTo("DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
+		// a C1 control character (NEL): Netty's parser takes it, the firewall does not
+		String control = RawHttp.exchange(edge.port(),
+				"GET /a HTTP/1.1\r\nHost: a.example\r\nX-Note: a\u0085b\r\nConnection: close\r\n\r\n");
+		assertProblem(control, 400);
+		assertThat(upstream.requestCount()).isZero();
+		for (String target : new String[] { "/a/b.c/..d/.e", "/a%20b", "/%7Euser", "/a?q=%2F&x=..", "/a." }) {
+			String response = RawHttp.exchange(edge.port(),
+					"GET " + target + " HTTP/1.1\r\nHost: a.example\r\nX-Note: tab\there\r\nConnection: close\r\n\r\n");
+			assertThat(RawHttp.status(response)).as("target %s", target).isEqualTo(200);
+		}
+		assertThat(upstream.requestCount()).isEqualTo(5);
+		assertThat(refused(edge, "path")).isEqualTo(14);
+		assertThat(refused(edge, "query")).isEqualTo(2);
+		assertThat(refused(edge, "method")).isEqualTo(1);
+		assertThat(refused(edge, "header-value")).isEqualTo(1);
+	}
+
+	@Test
 	void whenSeveralAuthorizationHeaders_thenInvalidRequestBeforeAuthentication() throws Exception {
 		String response = RawHttp.exchange(edge.port(), "GET /a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer aaa\r\n"
 				+ "Authorization: Bearer bbb\r\nConnection: close\r\n\r\n");

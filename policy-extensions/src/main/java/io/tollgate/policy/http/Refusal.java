@@ -31,6 +31,22 @@ public enum Refusal {
 	HTTP_VERSION("http-version", HttpStatus.HTTP_VERSION_NOT_SUPPORTED,
 			"Only HTTP/1.0, HTTP/1.1 and HTTP/2 are served"),
 
+	/** A method other than DELETE, GET, HEAD, OPTIONS, PATCH, POST or PUT. */
+	METHOD("method", HttpStatus.METHOD_NOT_ALLOWED, "This HTTP method is not served"),
+
+	/**
+	 * A path with a forbidden or encoded separator, a dot segment or a character outside
+	 * printable ASCII.
+	 */
+	PATH("path", HttpStatus.BAD_REQUEST,
+			"The request path contains a forbidden character, an encoded separator or a dot segment"),
+
+	/** A query with a percent-encoded control character. */
+	QUERY("query", HttpStatus.BAD_REQUEST, "The query contains an encoded control character"),
+
+	/** A header value with a control character. */
+	HEADER_VALUE("header-value", HttpStatus.BAD_REQUEST, "A header value contains a control character"),
+
 	/** Several {@code Authorization} headers. */
 	AUTHORIZATION("authorization", HttpStatus.BAD_REQUEST, "Send exactly one Authorization header"),
 

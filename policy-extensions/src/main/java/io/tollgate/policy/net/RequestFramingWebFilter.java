@@ -60,6 +60,15 @@ public final class RequestFramingWebFilter implements WebFilter, Ordered {
 		if (!hostOk(headers.get(HttpHeaders.HOST), version, nativeRequest == null ? null : nativeRequest.uri())) {
 			return refuse(exchange, Refusal.HOST);
 		}
+		Refusal firewall = RequestFirewall.judge(request, nativeRequest);
+		if (firewall != null) {
+			refusals.record(firewall, request.getRemoteAddress());
+			if (firewall == Refusal.METHOD) {
+				exchange.getResponse().getHeaders().set(HttpHeaders.ALLOW, RequestFirewall.ALLOWED_METHODS);
+			}
+			return ProblemResponses.write(exchange, firewall.status(), ProblemResponses.title(firewall.status()),
+					firewall.detail(), null);
+		}
 		List<String> authorization = headers.get(HttpHeaders.AUTHORIZATION);
 		if (authorization != null && authorization.size() > 1) {
 			refusals.record(Refusal.AUTHORIZATION, request.getRemoteAddress());
