@@ -1,20 +1,26 @@
 -- Tollgate ClusterRateLimit: checks every limit of one request and consumes from all of them or from none.
 --
 -- KEYS[i]  one key per limit; all keys of one request share a hash tag (same cluster slot).
--- ARGV[1]  cost: units this request consumes from every limit.
--- ARGV[1 + 3(i-1) + 1..3]  per limit i: algorithm ("g" gcra | "f" fixed-window | "s" sliding-window),
+-- ARGV[1]  now: the calling replica's clock, in microseconds since the epoch (replica clocks are kept in step by
+--          NTP; a replica whose clock runs d ahead admits at most d / (period / N) more per key and limit).
+-- ARGV[2]  cost: units this request consumes from every limit.
+-- ARGV[2 + 3(i-1) + 1..3]  per limit i: algorithm ("g" gcra | "f" fixed-window | "s" sliding-window),
 --          count N, period in ms (> 0) or a negative number -M for M calendar months (fixed-window only).
 --
 -- Returns {allowed, then per limit: allowed, remaining, reset ms, retry-after ms}. retry-after is 0 when the limit
--- would admit the request and -1 when it never can (cost > N). Time is the server's (TIME), never the caller's.
+-- would admit the request and -1 when it never can (cost > N).
+--
+-- Commands: a gcra limit whose key is idle (its theoretical arrival time has passed, the usual case below the rate)
+-- costs one command: SET ... GET writes the answer for an idle key and returns the stored state at once. A busy key
+-- (a burst), a refusal, or a fixed or sliding window costs two.
 
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local cost = tonumber(ARGV[1])
+local now = tonumber(ARGV[1])
+local cost = tonumber(ARGV[2])
 local n = #KEYS
-if n == 0 or #ARGV ~= 1 + 3 * n or cost == nil or cost < 0 then
-  return redis.error_reply('tollgate ratelimit: expected cost and 3 arguments per key')
+if n == 0 or #ARGV ~= 2 + 3 * n or now == nil or cost == nil or cost < 0 then
+  return redis.error_reply('tollgate ratelimit: expected now, cost and 3 arguments per key')
 end
+now = now / 1000
 
 -- GCRA keeps doubles near 1.7e12 ms, where float steps are about 0.25 us: tolerate 1 us of rounding (less for
 -- limits faster than 250,000 per second and key, whose exactness is bounded by that resolution).
@@ -70,19 +76,24 @@ end
 
 local results = {}
 local writes = {}
+-- gcra keys are written ahead: exact[i] when that write is already the answer if all limits admit the request,
+-- ahead[i] the state to put back ('del' for none) if they do not
+local ahead, exact = {}, {}
 local all = 1
 
 for i = 1, n do
-  local base = 1 + 3 * (i - 1)
+  local base = 2 + 3 * (i - 1)
   local algo = ARGV[base + 1]
   local limit = tonumber(ARGV[base + 2])
   local period = tonumber(ARGV[base + 3])
-  local stored = redis.call('GET', KEYS[i])
+  local stored
   -- left: units left now; after: units left once this request is consumed
   local ok, left, after, reset, retry, value, ttl
 
   if algo == 'g' then
     local interval = period / limit
+    local idle_tat = now + cost * interval
+    stored = redis.call('SET', KEYS[i], string.format('%.17g', idle_tat), 'PX', max(1, ceil(idle_tat - now)), 'GET')
     local tat = now
     if stored then tat = max(tonumber(stored), now) end
     local new_tat = tat + cost * interval
@@ -99,7 +110,11 @@ for i = 1, n do
       reset = tat - now
       retry = cost > limit and -1 or new_tat - now - period
     end
+    -- what to put back if the request is refused: an idle state is no state
+    ahead[i] = tat == now and 'del' or stored
+    exact[i] = ok and tat == now
   elseif algo == 'f' then
+    stored = redis.call('GET', KEYS[i])
     local ws, we = window(period)
     local count = 0
     if stored then
@@ -118,6 +133,7 @@ for i = 1, n do
       retry = cost > limit and -1 or we - now
     end
   elseif algo == 's' then
+    stored = redis.call('GET', KEYS[i])
     if period <= 0 then
       return redis.error_reply('tollgate ratelimit: sliding-window needs a fixed period')
     end
@@ -168,8 +184,20 @@ end
 
 if all == 1 then
   for i = 1, n do
-    redis.call('SET', KEYS[i], writes[i][1], 'PX', writes[i][2])
+    if not exact[i] then
+      redis.call('SET', KEYS[i], writes[i][1], 'PX', writes[i][2])
+    end
     results[4 * i - 2] = writes[i][3]
+  end
+else
+  -- refused: every key written ahead gets its state back, as if nothing had been consumed
+  for i = 1, n do
+    local old = ahead[i]
+    if old == 'del' then
+      redis.call('DEL', KEYS[i])
+    elseif old ~= nil then
+      redis.call('SET', KEYS[i], old, 'PX', max(1, ceil(tonumber(old) - now)))
+    end
   end
 end
 

@@ -1,5 +1,7 @@
 package io.tollgate.policy.ratelimit;
 
+import java.time.Clock;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -49,7 +51,7 @@ public class RateLimitAutoConfiguration {
 
 	@Bean
 	RedisRateLimitStore redisRateLimitStore(RedisExecutor executor, @Qualifier("rateLimitScript") LuaScript script) {
-		return new RedisRateLimitStore(executor.requestCalls("ratelimit"), script);
+		return new RedisRateLimitStore(executor.requestCalls("ratelimit"), script, Clock.systemUTC());
 	}
 
 	@Bean

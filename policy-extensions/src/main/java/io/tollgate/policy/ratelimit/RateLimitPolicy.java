@@ -1,6 +1,7 @@
 package io.tollgate.policy.ratelimit;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -85,9 +86,17 @@ public final class RateLimitPolicy {
 		return List.of(keys);
 	}
 
-	/** Arguments of ratelimit.lua: cost, then algorithm code, count, period per limit. */
-	public List<String> scriptArgs() {
-		return scriptArgs;
+	/**
+	 * Arguments of ratelimit.lua: the caller's time in microseconds, the cost, then
+	 * algorithm code, count, period per limit.
+	 */
+	public List<String> scriptArgs(long nowMicros) {
+		String[] args = new String[this.scriptArgs.size() + 1];
+		args[0] = Long.toString(nowMicros);
+		for (int i = 1; i < args.length; i++) {
+			args[i] = this.scriptArgs.get(i - 1);
+		}
+		return Arrays.asList(args);
 	}
 
 	public String budget() {

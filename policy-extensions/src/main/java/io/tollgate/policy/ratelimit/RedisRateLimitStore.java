@@ -1,5 +1,8 @@
 package io.tollgate.policy.ratelimit;
 
+import java.time.Clock;
+import java.time.Instant;
+
 import java.util.List;
 
 import reactor.core.publisher.Mono;
@@ -22,16 +25,28 @@ public final class RedisRateLimitStore implements RateLimitStore, RedisWarmup {
 
 	private final LuaScript script;
 
-	public RedisRateLimitStore(RedisCalls redis, LuaScript script) {
+	private final Clock clock;
+
+	public RedisRateLimitStore(RedisCalls redis, LuaScript script, Clock clock) {
 		this.redis = redis;
 		this.script = script;
+		this.clock = clock;
 	}
 
+	/**
+	 * One script call. The time is this replica's, taken now (so a pause before the call
+	 * only makes the decision stricter): no {@code TIME} command in the script.
+	 */
 	@Override
 	public Mono<RateLimitDecision> consume(RateLimitPolicy policy, String callerKey) {
 		int limits = policy.limits().size();
-		return this.redis.script(this.script, policy.keys(callerKey), policy.scriptArgs())
+		return this.redis.script(this.script, policy.keys(callerKey), policy.scriptArgs(nowMicros()))
 			.map(reply -> RateLimitDecision.fromScript(reply, limits, RateLimitDecision.Source.SHARED));
+	}
+
+	private long nowMicros() {
+		Instant now = this.clock.instant();
+		return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
 	}
 
 	@Override

@@ -43,7 +43,7 @@ class FailoverRateLimitStoreTest {
 		this.proxy = TcpProxy.to(redis.port());
 		this.kit = RedisKit.on(this.proxy.host(), this.proxy.port());
 		RedisRateLimitStore shared = new RedisRateLimitStore(this.kit.executor.requestCalls("ratelimit"),
-				LuaScript.load("ratelimit"));
+				LuaScript.load("ratelimit"), java.time.Clock.systemUTC());
 		this.store = new FailoverRateLimitStore(shared, new LocalRateLimitStore(() -> 1, 100), this.kit.breaker);
 		this.kit.start(List.of(), List.of(shared));
 	}

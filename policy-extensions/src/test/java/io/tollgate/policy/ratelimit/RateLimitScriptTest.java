@@ -8,6 +8,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
@@ -40,7 +41,8 @@ class RateLimitScriptTest {
 	static void connect() throws Exception {
 		r = RedisFixture.of(redis);
 		kit = RedisKit.on(redis).start();
-		store = new RedisRateLimitStore(kit.executor.requestCalls("ratelimit"), LuaScript.load("ratelimit"));
+		store = new RedisRateLimitStore(kit.executor.requestCalls("ratelimit"), LuaScript.load("ratelimit"),
+				java.time.Clock.systemUTC());
 		script = LuaScript.load("ratelimit").script().getScriptAsString();
 	}
 
@@ -69,7 +71,10 @@ class RateLimitScriptTest {
 
 	/** Runs the script directly (for arguments the policy would refuse). */
 	static List<Long> eval(List<String> keys, String... args) {
-		List<Object> reply = r.cmd.eval(script, ScriptOutputType.MULTI, keys.toArray(String[]::new), args);
+		String[] withNow = new String[args.length + 1];
+		withNow[0] = Long.toString(System.currentTimeMillis() * 1000);
+		System.arraycopy(args, 0, withNow, 1, args.length);
+		List<Object> reply = r.cmd.eval(script, ScriptOutputType.MULTI, keys.toArray(String[]::new), withNow);
 		List<Long> out = new ArrayList<>();
 		reply.forEach(o -> out.add((Long) o));
 		return out;
@@ -131,6 +136,41 @@ class RateLimitScriptTest {
 		assertThat(refused.remaining(0)).isEqualTo(1);
 		// one unit is free again 20 s after the first request; two are needed
 		assertThat(refused.retryAfterMillis()).isBetween(19_000L, 20_000L);
+	}
+
+	@Test
+	void whenGcraKeyIsIdle_thenOneCommandBesidesTheScriptCall_andABurstTwo() {
+		RateLimitPolicy fast = policy(Algorithm.GCRA, "100000/1s");
+		consume(fast, "warm");
+		r.cmd.configResetstat();
+		for (int i = 0; i < 50; i++) {
+			assertThat(consume(fast, "alice").allowed()).isTrue();
+		}
+		assertThat(commandCalls()).as("below the rate: SET ... GET alone")
+			.containsExactlyInAnyOrderEntriesOf(Map.of("set", 50L, "evalsha", 50L));
+		RateLimitPolicy slow = policy(Algorithm.GCRA, "3/1h");
+		r.cmd.configResetstat();
+		for (int i = 0; i < 4; i++) {
+			consume(slow, "bob");
+		}
+		// the first is idle (1), the next two are busy (2 each), the refused one puts the
+		// state back (2)
+		assertThat(commandCalls()).containsExactlyInAnyOrderEntriesOf(Map.of("set", 7L, "evalsha", 4L));
+		assertThat(consume(slow, "bob").remaining(0)).isZero();
+	}
+
+	private static Map<String, Long> commandCalls() {
+		Map<String, Long> calls = new java.util.TreeMap<>();
+		for (String line : r.cmd.info("commandstats").split("\r?\n")) {
+			if (line.startsWith("cmdstat_")) {
+				String name = line.substring(8, line.indexOf(':'));
+				long n = Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1"));
+				if (!name.startsWith("config") && !name.equals("info")) {
+					calls.put(name, n);
+				}
+			}
+		}
+		return calls;
 	}
 
 	@ParameterizedTest
