@@ -168,6 +168,16 @@ class EdgeHardeningIntegrationTest {
 	}
 
 	@Test
+	void whenServing_thenSpringSecurityRunsNoFilterChain_andHasNoUsers() {
+		assertThat(
+				edge.context().getBeanNamesForType(org.springframework.security.web.server.WebFilterChainProxy.class))
+			.isEmpty();
+		assertThat(edge.context()
+			.getBeanNamesForType(org.springframework.security.core.userdetails.ReactiveUserDetailsService.class))
+			.isEmpty();
+	}
+
+	@Test
 	void whenSeveralAuthorizationHeaders_thenInvalidRequestBeforeAuthentication() throws Exception {
 		String response = RawHttp.exchange(edge.port(), "GET /a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer aaa\r\n"
 				+ "Authorization: Bearer bbb\r\nConnection: close\r\n\r\n");

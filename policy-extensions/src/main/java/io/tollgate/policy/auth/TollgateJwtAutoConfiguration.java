@@ -145,8 +145,13 @@ public class TollgateJwtAutoConfiguration {
 		return new BearerTokenWebFilter(decoder);
 	}
 
+	/**
+	 * For applications that authenticate with Spring Security's own resource server: the
+	 * caller from its security context. Not needed (and not on the request path) where
+	 * {@link BearerTokenWebFilter} binds the caller itself.
+	 */
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean({ CallerWebFilter.class, BearerTokenWebFilter.class })
 	CallerWebFilter callerWebFilter() {
 		return new CallerWebFilter();
 	}
