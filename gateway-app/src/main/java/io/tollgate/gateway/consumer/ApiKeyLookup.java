@@ -200,7 +200,6 @@ public final class ApiKeyLookup implements ViewListener {
 				increment(this.throttled);
 				return Mono.just(count(Result.of(Outcome.UNKNOWN)));
 			}
-			increment(this.lookups);
 			pending = sharedLookup(store, hash);
 		}
 		return pending.map(this::count);
@@ -224,7 +223,12 @@ public final class ApiKeyLookup implements ViewListener {
 			.cache();
 		self.set(lookup);
 		Mono<Result> earlier = this.inFlight.putIfAbsent(hash, lookup);
-		return earlier != null ? earlier : lookup;
+		if (earlier != null) {
+			// another request with the same key got there first: its lookup is the one
+			return earlier;
+		}
+		increment(this.lookups);
+		return lookup;
 	}
 
 	private Result fromStore(StoredResource resource, String hash, long gen) {

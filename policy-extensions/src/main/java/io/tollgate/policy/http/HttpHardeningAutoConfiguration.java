@@ -1,13 +1,17 @@
 package io.tollgate.policy.http;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.server.WebFilter;
 
 import io.tollgate.policy.net.NetAutoConfiguration;
 import io.tollgate.policy.net.TrustedProxies;
@@ -37,6 +41,21 @@ public class HttpHardeningAutoConfiguration {
 							+ properties.getMaxConnectionsPerClient());
 		}
 		return new ConnectionLimiter(properties.getMaxConnectionsPerClient(), proxies);
+	}
+
+	/**
+	 * The data port's web filters run as one {@link FlatWebFilterChain}: no per-filter
+	 * checkpoint per request.
+	 */
+	@Bean
+	WebHttpHandlerBuilderCustomizer tollgateFlatWebFilterChain() {
+		return builder -> builder.filters(filters -> {
+			if (filters.size() > 1) {
+				List<WebFilter> all = new ArrayList<>(filters);
+				filters.clear();
+				filters.add(new FlatWebFilterChain(all));
+			}
+		});
 	}
 
 	@Bean
