@@ -15,6 +15,13 @@ public class HttpEdgeProperties {
 	private Duration requestHeaderTimeout = Duration.ofSeconds(10);
 
 	/**
+	 * An HTTP/1.x connection with no request in flight that sends no byte of a next
+	 * request for this long is closed (a fresh connection that sends nothing included). 0
+	 * turns it off.
+	 */
+	private Duration idleTimeout = Duration.ofSeconds(15);
+
+	/**
 	 * Concurrent connections one client address may hold (an IPv6 client: its /64);
 	 * further connections get 429 and are closed. Connections from
 	 * {@code tollgate.trusted-proxies} are not counted. 0 turns the cap off.
@@ -30,6 +37,14 @@ public class HttpEdgeProperties {
 
 	public void setRequestHeaderTimeout(Duration requestHeaderTimeout) {
 		this.requestHeaderTimeout = requestHeaderTimeout;
+	}
+
+	public Duration getIdleTimeout() {
+		return idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
 	}
 
 	public int getMaxConnectionsPerClient() {
