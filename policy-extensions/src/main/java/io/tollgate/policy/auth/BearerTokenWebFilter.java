@@ -3,6 +3,7 @@ package io.tollgate.policy.auth;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.lang.Nullable;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -34,8 +35,13 @@ public final class BearerTokenWebFilter implements WebFilter, Ordered {
 
 	private final ReactiveJwtDecoder decoder;
 
+	/** The decoder's cache of validated tokens, when it has one. */
+	@Nullable
+	private final CachingJwtDecoder cache;
+
 	public BearerTokenWebFilter(ReactiveJwtDecoder decoder) {
 		this.decoder = decoder;
+		this.cache = decoder instanceof CachingJwtDecoder caching ? caching : null;
 	}
 
 	@Override
@@ -55,6 +61,13 @@ public final class BearerTokenWebFilter implements WebFilter, Ordered {
 		if (!isB64Token(token)) {
 			return BearerChallenge.error(exchange, HttpStatus.UNAUTHORIZED, BearerTokenErrorCodes.INVALID_TOKEN,
 					"Bearer token is malformed");
+		}
+		if (this.cache != null) {
+			Caller hot = this.cache.cachedCaller(token);
+			if (hot != null) {
+				hot.bind(exchange);
+				return chain.filter(exchange);
+			}
 		}
 		return this.decoder.decode(token).map(jwt -> {
 			Caller.fromJwt(jwt).bind(exchange);

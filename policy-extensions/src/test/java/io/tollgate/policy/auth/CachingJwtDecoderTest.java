@@ -52,6 +52,21 @@ class CachingJwtDecoderTest {
 	}
 
 	@Test
+	void whenTokenWasValidated_thenItsCallerIsServedWithoutDecoding_untilExp() {
+		CachingJwtDecoder decoder = cache(Duration.ofMinutes(5));
+		assertThat(decoder.cachedCaller("t")).as("never validated").isNull();
+		Jwt jwt = decoder.decode("t").block();
+		io.tollgate.policy.identity.Caller caller = decoder.cachedCaller("t");
+		assertThat(caller).isNotNull();
+		assertThat(caller.principal()).isEqualTo("alice");
+		assertThat(caller.jwt()).isSameAs(jwt);
+		assertThat(decoder.cachedCaller("t")).as("made once per token").isSameAs(caller);
+		assertThat(calls).hasValue(1);
+		clock.advance(Duration.ofSeconds(60));
+		assertThat(decoder.cachedCaller("t")).as("at exp").isNull();
+	}
+
+	@Test
 	void whenCachedTokenReachesExp_thenTheDecoderIsAskedAgain() {
 		CachingJwtDecoder decoder = cache(Duration.ofMinutes(5));
 		decoder.decode("t").block();
