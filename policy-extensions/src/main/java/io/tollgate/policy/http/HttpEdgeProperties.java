@@ -22,6 +22,13 @@ public class HttpEdgeProperties {
 	private Duration idleTimeout = Duration.ofSeconds(15);
 
 	/**
+	 * Requests in flight on this replica's data port beyond which the next gets 503
+	 * problem+json with {@code Retry-After: 1} (load shedding; the management port is
+	 * never shed). 0 turns it off.
+	 */
+	private int maxConcurrentRequests = 1024;
+
+	/**
 	 * Concurrent connections one client address may hold (an IPv6 client: its /64);
 	 * further connections get 429 and are closed. Connections from
 	 * {@code tollgate.trusted-proxies} are not counted. 0 turns the cap off.
@@ -45,6 +52,14 @@ public class HttpEdgeProperties {
 
 	public void setIdleTimeout(Duration idleTimeout) {
 		this.idleTimeout = idleTimeout;
+	}
+
+	public int getMaxConcurrentRequests() {
+		return maxConcurrentRequests;
+	}
+
+	public void setMaxConcurrentRequests(int maxConcurrentRequests) {
+		this.maxConcurrentRequests = maxConcurrentRequests;
 	}
 
 	public int getMaxConnectionsPerClient() {

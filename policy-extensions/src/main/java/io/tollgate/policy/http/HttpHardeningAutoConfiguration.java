@@ -59,6 +59,17 @@ public class HttpHardeningAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	AdmissionLimitWebFilter tollgateAdmissionLimitWebFilter(HttpEdgeProperties properties, Refusals refusals) {
+		int max = properties.getMaxConcurrentRequests();
+		if (max < 0) {
+			throw TollgateConfigurationException.property("tollgate.http.max-concurrent-requests",
+					"tollgate.http.max-concurrent-requests must be 0 (off) or positive, not " + max);
+		}
+		return new AdmissionLimitWebFilter(max == 0 ? Integer.MAX_VALUE : max, refusals);
+	}
+
+	@Bean
 	EdgeNettyCustomizer tollgateEdgeNettyCustomizer(ConnectionLimiter limiter, HttpEdgeProperties properties,
 			Refusals refusals) {
 		Duration idle = properties.getIdleTimeout();

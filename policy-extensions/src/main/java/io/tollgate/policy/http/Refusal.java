@@ -57,6 +57,11 @@ public enum Refusal {
 	HEADER_TIMEOUT("header-timeout", HttpStatus.REQUEST_TIMEOUT, "The request headers did not arrive in time"),
 
 	/**
+	 * This replica already has {@code tollgate.http.max-concurrent-requests} in flight.
+	 */
+	OVERLOADED("overloaded", HttpStatus.SERVICE_UNAVAILABLE, "The gateway is at its limit of concurrent requests"),
+
+	/**
 	 * More concurrent connections from one client than
 	 * {@code max-connections-per-client}.
 	 */
