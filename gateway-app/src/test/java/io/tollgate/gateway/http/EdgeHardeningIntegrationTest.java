@@ -265,17 +265,7 @@ class EdgeHardeningIntegrationTest {
 	void whenHeadersDripSlowly_thenCutOffAtTheDefaultTimeout_andIdleKeepAliveClosedAtItsDefault() throws Exception {
 		double before = refused(edge, "header-timeout");
 		try (Socket slow = RawHttp.connect(edge.port(), "127.0.0.1");
-				Socket idle = RawHttp.connect(edge.port(), "127.0.0.1");
-				Socket silent = RawHttp.connect(edge.port(), "127.0.0.1")) {
-			// a connection that never sends a byte is idle from the start
-			CompletableFuture<Long> silentClosed = CompletableFuture.supplyAsync(() -> {
-				try {
-					return RawHttp.millisUntilClosed(silent, 20_000);
-				}
-				catch (IOException ex) {
-					throw new IllegalStateException(ex);
-				}
-			});
+				Socket idle = RawHttp.connect(edge.port(), "127.0.0.1")) {
 			RawHttp.send(idle, "GET /public/idle HTTP/1.1\r\nHost: x\r\n\r\n");
 			assertThat(RawHttp.status(RawHttp.readResponse(idle))).isEqualTo(200);
 			CompletableFuture<Long> idleClosed = CompletableFuture.supplyAsync(() -> {
@@ -310,8 +300,6 @@ class EdgeHardeningIntegrationTest {
 
 			assertThat(idleClosed.get(25, TimeUnit.SECONDS))
 				.as("idle keep-alive connection closed after the 15 s default")
-				.isBetween(14_000L, 17_500L);
-			assertThat(silentClosed.get(25, TimeUnit.SECONDS)).as("silent connection closed after the 15 s default")
 				.isBetween(14_000L, 17_500L);
 		}
 		assertThat(upstream.requestCount("/public/drip")).isZero();

@@ -20,15 +20,11 @@ public final class EdgeNettyCustomizer implements NettyServerCustomizer {
 
 	private final Duration headerTimeout;
 
-	private final Duration idleTimeout;
-
 	private final Refusals refusals;
 
-	public EdgeNettyCustomizer(ConnectionLimiter limiter, Duration headerTimeout, Duration idleTimeout,
-			Refusals refusals) {
+	public EdgeNettyCustomizer(ConnectionLimiter limiter, Duration headerTimeout, Refusals refusals) {
 		this.limiter = limiter;
 		this.headerTimeout = headerTimeout;
-		this.idleTimeout = idleTimeout;
 		this.refusals = refusals;
 	}
 
@@ -53,7 +49,7 @@ public final class EdgeNettyCustomizer implements NettyServerCustomizer {
 			// parsing
 			pipeline.addAfter(NettyPipeline.HttpCodec, DecodingFailureHandler.NAME,
 					new DecodingFailureHandler(refusals));
-			ConnectionTimeouts.install(pipeline, NettyPipeline.HttpCodec, headerTimeout, idleTimeout, refusals);
+			RequestHeadTimeout.install(pipeline, NettyPipeline.HttpCodec, headerTimeout, refusals);
 		}
 	}
 

@@ -15,13 +15,6 @@ public class HttpEdgeProperties {
 	private Duration requestHeaderTimeout = Duration.ofSeconds(10);
 
 	/**
-	 * An HTTP/1.x connection with no request in flight that sends no byte of a next
-	 * request for this long is closed (a fresh connection that sends nothing included). 0
-	 * turns it off.
-	 */
-	private Duration idleTimeout = Duration.ofSeconds(15);
-
-	/**
 	 * Requests in flight on this replica's data port beyond which the next gets 503
 	 * problem+json with {@code Retry-After: 1} (load shedding; the management port is
 	 * never shed). 0 turns it off.
@@ -44,14 +37,6 @@ public class HttpEdgeProperties {
 
 	public void setRequestHeaderTimeout(Duration requestHeaderTimeout) {
 		this.requestHeaderTimeout = requestHeaderTimeout;
-	}
-
-	public Duration getIdleTimeout() {
-		return idleTimeout;
-	}
-
-	public void setIdleTimeout(Duration idleTimeout) {
-		this.idleTimeout = idleTimeout;
 	}
 
 	public int getMaxConcurrentRequests() {

@@ -72,14 +72,8 @@ public class HttpHardeningAutoConfiguration {
 	@Bean
 	EdgeNettyCustomizer tollgateEdgeNettyCustomizer(ConnectionLimiter limiter, HttpEdgeProperties properties,
 			Refusals refusals) {
-		Duration idle = properties.getIdleTimeout();
-		if (idle == null || idle.isNegative()) {
-			throw TollgateConfigurationException.property("tollgate.http.idle-timeout",
-					"tollgate.http.idle-timeout must be a positive duration or 0 (off), not " + idle);
-		}
 		return new EdgeNettyCustomizer(limiter,
-				positive(properties.getRequestHeaderTimeout(), "tollgate.http.request-header-timeout"),
-				idle.isZero() ? null : idle, refusals);
+				positive(properties.getRequestHeaderTimeout(), "tollgate.http.request-header-timeout"), refusals);
 	}
 
 	static Duration positive(Duration value, String property) {

@@ -35,8 +35,7 @@ class EdgeHandlersTest {
 	private EmbeddedChannel channel() {
 		EmbeddedChannel channel = new EmbeddedChannel();
 		channel.pipeline().addLast(NettyPipeline.HttpCodec, new HttpServerCodec(4096, 1024, 8192));
-		new EdgeNettyCustomizer(new ConnectionLimiter(0, TrustedProxies.none()), Duration.ofSeconds(10),
-				Duration.ofSeconds(15), refusals)
+		new EdgeNettyCustomizer(new ConnectionLimiter(0, TrustedProxies.none()), Duration.ofSeconds(10), refusals)
 			.install(channel.pipeline());
 		return channel;
 	}

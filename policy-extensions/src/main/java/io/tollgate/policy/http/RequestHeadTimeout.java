@@ -17,12 +17,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The two timeouts of an HTTP/1.x connection. The header timeout cuts off a connection
- * whose request header section takes longer than that from its first byte (slow-header
- * "slowloris" clients): 408 problem, then close. The idle timeout closes a connection
- * that has no request in flight and has sent no byte of a next one for that long (a fresh
- * connection included). Reactor Netty's own idle timeout adds and removes a handler and a
- * timer on every request; here one timer per connection is re-armed only when it fires.
+ * Cuts off a connection whose request header section takes longer than the timeout from
+ * its first byte (slow-header "slowloris" clients): 408 problem, then close. An idle
+ * keep-alive connection, which has sent no byte of its next request, is left to
+ * {@code server.netty.idle-timeout}.
  *
  * <p>
  * Two handlers share one state per connection: {@link Bytes} in front of the HTTP codec
@@ -30,7 +28,7 @@ import io.netty.util.ReferenceCountUtil;
  * when its body ended and when its response was written. All run on the connection's
  * event loop.
  */
-final class ConnectionTimeouts {
+final class RequestHeadTimeout {
 
 	static final String BYTES = "tollgate.requestHeadTimeout.bytes";
 
@@ -55,73 +53,23 @@ final class ConnectionTimeouts {
 
 	private ScheduledFuture<?> timer;
 
-	/** 0: no idle timeout. */
-	private final long idleNanos;
-
-	/**
-	 * When the connection last became idle (no request in flight, no byte of a next one);
-	 * 0 while busy.
-	 */
-	private long idleSince;
-
-	/**
-	 * One timer per connection for idleness, re-armed only when it fires: a request costs
-	 * a clock read, not a timer.
-	 */
-	private ScheduledFuture<?> idleTimer;
-
 	/** When the first byte of a head not yet complete arrived (0: none pending). */
 	private long headStartNanos;
 
 	private ChannelHandlerContext messages;
 
-	private ConnectionTimeouts(Duration timeout, Duration idleTimeout, Refusals refusals) {
+	private RequestHeadTimeout(Duration timeout, Refusals refusals) {
 		this.timeoutNanos = timeout.toNanos();
-		this.idleNanos = idleTimeout == null ? 0 : idleTimeout.toNanos();
 		this.refusals = refusals;
 	}
 
-	static void install(ChannelPipeline pipeline, String codecName, Duration timeout, Duration idleTimeout,
-			Refusals refusals) {
-		ConnectionTimeouts state = new ConnectionTimeouts(timeout, idleTimeout, refusals);
+	static void install(ChannelPipeline pipeline, String codecName, Duration timeout, Refusals refusals) {
+		RequestHeadTimeout state = new RequestHeadTimeout(timeout, refusals);
 		pipeline.addBefore(codecName, BYTES, state.new Bytes());
 		pipeline.addAfter(codecName, MESSAGES, state.new Messages());
 	}
 
-	private void becameIdle(ChannelHandlerContext ctx) {
-		if (this.idleNanos == 0) {
-			return;
-		}
-		this.idleSince = System.nanoTime() | 1;
-		if (this.idleTimer == null) {
-			this.idleTimer = ctx.executor().schedule(() -> checkIdle(ctx), this.idleNanos, TimeUnit.NANOSECONDS);
-		}
-	}
-
-	private void checkIdle(ChannelHandlerContext ctx) {
-		this.idleTimer = null;
-		if (this.idleSince == 0 || !ctx.channel().isActive()) {
-			return; // busy: re-armed when the connection is idle again
-		}
-		long idleFor = System.nanoTime() - this.idleSince;
-		if (idleFor >= this.idleNanos) {
-			ctx.close();
-		}
-		else {
-			this.idleTimer = ctx.executor()
-				.schedule(() -> checkIdle(ctx), this.idleNanos - idleFor, TimeUnit.NANOSECONDS);
-		}
-	}
-
-	private void cancelIdle() {
-		if (this.idleTimer != null) {
-			this.idleTimer.cancel(false);
-			this.idleTimer = null;
-		}
-	}
-
 	private void bytesArrived() {
-		this.idleSince = 0;
 		if (betweenRequests && timer == null && headStartNanos == 0 && !expired && !upgraded) {
 			headStartNanos = System.nanoTime() | 1;
 		}
@@ -162,9 +110,6 @@ final class ConnectionTimeouts {
 		if (responding > 0) {
 			responding--;
 		}
-		if (responding == 0 && betweenRequests && headStartNanos == 0 && !upgraded) {
-			becameIdle(messages);
-		}
 		if (expired && responding == 0 && messages.channel().isActive()) {
 			refuse();
 		}
@@ -204,7 +149,6 @@ final class ConnectionTimeouts {
 		@Override
 		public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 			cancel();
-			cancelIdle();
 			super.channelInactive(ctx);
 		}
 
@@ -216,16 +160,6 @@ final class ConnectionTimeouts {
 		@Override
 		public void handlerAdded(ChannelHandlerContext ctx) {
 			messages = ctx;
-			if (ctx.channel().isActive()) {
-				// a connection that never sends a byte is idle from the start
-				becameIdle(ctx);
-			}
-		}
-
-		@Override
-		public void channelActive(ChannelHandlerContext ctx) throws Exception {
-			becameIdle(ctx);
-			super.channelActive(ctx);
 		}
 
 		@Override
@@ -251,7 +185,6 @@ final class ConnectionTimeouts {
 			if (informational && ((HttpResponse) msg).status().code() == 101) {
 				upgraded = true;
 				cancel();
-				cancelIdle();
 			}
 			// a 1xx (100 Continue) is not the end of the response, even as a full message
 			boolean last = msg instanceof LastHttpContent && !informational;
